@@ -1,0 +1,6 @@
+/** Enumerations shared by models, schemas and UI (no mongoose import, safe in the browser). */
+export const PAYMENT_STATUSES = ['paid', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const ROLES = ['shopper', 'admin'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,36 @@
+import mongoose, { type InferSchemaType, type Model } from 'mongoose';
+
+const flashSaleSchema = new mongoose.Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 120 },
+    description: { type: String, default: '', maxlength: 2000 },
+    startingQuantity: { type: Number, required: true, min: 1 },
+    /** Source of truth for stock: only ever changed by the conditional decrement in confirm. */
+    currentQuantity: { type: Number, required: true, min: 0 },
+    pricePerUnit: { type: Number, required: true, min: 0 },
+    startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
+    /**
+     * Grant tokens whose unit was already taken off `currentQuantity` ("g<token>": true). Makes the
+     * decrement idempotent per hold under activity retries without a multi-document transaction.
+     */
+    confirmedGrants: { type: mongoose.Schema.Types.Mixed, default: {}, select: false },
+    /** Figures recorded by the sale workflow when the sale closes. */
+    finalFigures: {
+      type: new mongoose.Schema(
+        { sold: Number, stockLeft: Number, holdsLive: Number, queued: Number, closedAt: Date },
+        { _id: false },
+      ),
+      default: undefined,
+    },
+  },
+  { timestamps: true, minimize: false },
+);
+
+flashSaleSchema.index({ startsAt: 1, endsAt: 1 });
+
+export type FlashSaleDoc = InferSchemaType<typeof flashSaleSchema> & { _id: mongoose.Types.ObjectId };
+
+export const FlashSale: Model<InferSchemaType<typeof flashSaleSchema>> =
+  (mongoose.models.FlashSale as Model<InferSchemaType<typeof flashSaleSchema>>) ??
+  mongoose.model('FlashSale', flashSaleSchema);

@@ -1,0 +1,24 @@
+import { adminProcedure, createTRPCRouter, shopperProcedure } from '../trpc';
+import { ZAdminOrdersInput, ZByEmailInput, ZSaleOnlyInput } from './orders.schema';
+import { adminList, buy, byEmail, cancel, confirm, position } from './orders.service';
+import { ForbiddenError } from '../errors';
+
+/** Shopper procedures act for the signed-in buyer: the email always comes from the session. */
+const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string }) => ({
+  email: ctx.session.email,
+  flashSaleId: input.flashSaleId,
+});
+
+export const ordersRouter = createTRPCRouter({
+  buy: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => buy(ctx.deps, buyer(ctx, input))),
+  position: shopperProcedure.input(ZSaleOnlyInput).query(({ ctx, input }) => position(ctx.deps, buyer(ctx, input))),
+  confirm: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
+  cancel: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
+  /** A buyer's own orders; admins may look up anyone's. */
+  byEmail: shopperProcedure.input(ZByEmailInput.partial()).query(({ ctx, input }) => {
+    const email = input.email ?? ctx.session.email;
+    if (email !== ctx.session.email && ctx.session.role !== 'admin') throw ForbiddenError();
+    return byEmail(ctx.deps, email);
+  }),
+  adminList: adminProcedure.input(ZAdminOrdersInput).query(({ ctx, input }) => adminList(ctx.deps, input)),
+});

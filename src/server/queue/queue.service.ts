@@ -1,0 +1,84 @@
+/** The admin's live view of one sale's queue, holds and grants. */
+import { saleKeys } from '../redis/keys';
+import { parseHoldEntry, saleScripts } from '../redis/scripts';
+import { fastPassThreshold } from '../config';
+import type { AppDeps } from '../deps';
+import { getSale } from '../sales/sales.service';
+import { holdWorkflowId } from '../../../temporal/shared';
+import { countInversions, parseGrant, type GrantRecord } from './fairness';
+
+export interface HoldRow {
+  email: string;
+  token: string;
+  expiresAt: string;
+  secondsLeft: number;
+  workflowId: string;
+  temporalUrl: string;
+}
+
+export const temporalWorkflowUrl = (deps: AppDeps, workflowId: string) =>
+  `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+
+export async function overview(deps: AppDeps, saleId: string) {
+  const sale = await getSale(deps, saleId);
+  const k = saleKeys(saleId);
+  const [snap, holdsRaw, grantsRaw, head] = await Promise.all([
+    saleScripts(deps.redis).status(saleId),
+    deps.redis.hgetall(k.holds),
+    deps.redis.lrange(k.grants, 0, -1),
+    deps.redis.zrange(k.queue, 0, 9),
+  ]);
+  const grants: GrantRecord[] = grantsRaw.map(parseGrant);
+  const threshold = fastPassThreshold(sale.startingQuantity, deps.config.fastPassPercent);
+  const now = snap.nowMs;
+
+  const holds: HoldRow[] = Object.entries(holdsRaw)
+    .map(([email, raw]) => ({ email, h: parseHoldEntry(raw)! }))
+    .sort((a, b) => a.h.expiresAtMs - b.h.expiresAtMs)
+    .map(({ email, h }) => {
+      const workflowId = holdWorkflowId(saleId, email);
+      return {
+        email,
+        token: h.token,
+        expiresAt: new Date(h.expiresAtMs).toISOString(),
+        secondsLeft: Math.max(0, Math.ceil((h.expiresAtMs - now) / 1000)),
+        workflowId,
+        temporalUrl: temporalWorkflowUrl(deps, workflowId),
+      };
+    });
+
+  // Grants per second over the last 60 s, oldest first.
+  const perSecond = Array.from({ length: 60 }, () => 0);
+  for (const g of grants) {
+    const ago = Math.floor((now - g.atMs) / 1000);
+    if (ago >= 0 && ago < 60) perSecond[59 - ago]! += 1;
+  }
+  const fastPassGrants = grants.filter((g) => g.mode !== 'normal');
+
+  return {
+    sale,
+    queueSize: snap.queueSize,
+    queueHead: head,
+    holdsLive: snap.holdsLive,
+    sold: sale.startingQuantity - sale.currentQuantity,
+    available: Math.max(0, snap.stock),
+    remaining: sale.currentQuantity,
+    fastPass: { active: snap.stock <= threshold, threshold, percent: deps.config.fastPassPercent },
+    grantsTotal: grants.length,
+    grantsPerSecond: perSecond,
+    recentGrants: grants.slice(-20).reverse().map((g) => ({ ...g, at: new Date(g.atMs).toISOString() })),
+    fairness: {
+      inversions: countInversions(grants.map((g) => g.arrival)),
+      fastPassInversions: countInversions(fastPassGrants.map((g) => g.arrival)),
+    },
+    holds,
+    reconciliation: {
+      starting: sale.startingQuantity,
+      sold: sale.startingQuantity - sale.currentQuantity,
+      stock: snap.stock,
+      holdsLive: snap.holdsLive,
+      balanced: sale.startingQuantity - sale.currentQuantity + snap.stock + snap.holdsLive === sale.startingQuantity,
+    },
+    serverTime: new Date(now).toISOString(),
+  };
+}

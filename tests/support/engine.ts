@@ -1,0 +1,98 @@
+/**
+ * Test harness: the real engine against the real services (env from scripts/services.ts), with
+ * a private task queue and an in-process worker per test file, and hold times in seconds.
+ */
+import { randomUUID } from 'node:crypto';
+import { NativeConnection } from '@temporalio/worker';
+import { env } from '@/env';
+import { createRedis } from '@/server/redis/client';
+import { createTemporalClient } from '@/server/temporal/client';
+import { defaultConfig, type EngineConfig } from '@/server/config';
+import type { AppDeps } from '@/server/deps';
+import { createCaller } from '@/server/root';
+import type { Session } from '@/server/auth/session';
+import { connectMongo, disconnectMongo } from '@models/connection';
+import { createSale } from '@/server/sales/sales.service';
+import { createWorker } from '../../temporal/worker';
+
+export const testConfig = (overrides: Partial<EngineConfig> = {}): EngineConfig => ({
+  ...defaultConfig(),
+  taskQueue: `test-${randomUUID().slice(0, 8)}`,
+  holdTtlSec: 30,
+  holdGraceSec: 2,
+  queueRecheckSec: 5,
+  saleTickSec: 1,
+  lockTtlMs: 500,
+  ...overrides,
+});
+
+export interface Engine {
+  deps: AppDeps;
+  config: EngineConfig;
+  as: (session: Session | null) => ReturnType<typeof createCaller>;
+  stopWorker: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** Starts the engine; `worker: false` leaves the worker to the test (e.g. a child process). */
+export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: { worker?: boolean } = {}): Promise<Engine> {
+  const config = testConfig(overrides);
+  const redis = createRedis();
+  const temporal = await createTemporalClient();
+  await connectMongo();
+  const deps: AppDeps = { redis, temporal: async () => temporal, mongo: () => connectMongo(), config };
+
+  let stopWorker = async () => {};
+  if (opts.worker !== false) {
+    const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    const { worker, close } = await createWorker({ connection, config });
+    const running = worker.run();
+    stopWorker = async () => {
+      stopWorker = async () => {};
+      worker.shutdown();
+      await running;
+      await close();
+      await connection.close();
+    };
+  }
+  return {
+    deps,
+    config,
+    as: (session) => createCaller({ deps, session, ip: '127.0.0.1' }),
+    stopWorker: () => stopWorker(),
+    stop: async () => {
+      await stopWorker();
+      redis.disconnect();
+      await temporal.connection.close();
+      await disconnectMongo();
+    },
+  };
+}
+
+export const admin: Session = { email: 'admin@example.com', role: 'admin' };
+export const shopper = (email: string): Session => ({ email, role: 'shopper' });
+export const uniqueEmail = (tag = 'buyer') => `${tag}-${randomUUID().slice(0, 8)}@example.com`;
+
+/** A sale that is open now (or starts after `startsInMs`). */
+export function openSale(engine: Engine, quantity: number, opts: { startsInMs?: number; endsInMs?: number; price?: number } = {}) {
+  const now = Date.now();
+  return createSale(engine.deps, {
+    name: `Test sale ${randomUUID().slice(0, 6)}`,
+    description: 'integration test',
+    startingQuantity: quantity,
+    pricePerUnit: opts.price ?? 10,
+    startsAt: new Date(now + (opts.startsInMs ?? -1000)),
+    endsAt: new Date(now + (opts.endsInMs ?? 10 * 60_000)),
+  });
+}
+
+/** Polls `fn` until it returns a truthy value or the time is up. */
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, label = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
