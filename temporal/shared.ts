@@ -69,7 +69,9 @@ export interface SaleFigures {
 
 export const grantedSignal = defineSignal<[GrantPayload]>('granted');
 export const cancelSignal = defineSignal('cancel');
-export const confirmUpdate = defineUpdate<OrderView>('confirm');
+/** `requestedAtMs`: when the buyer asked, so a confirm made in time is honoured even if the
+ *  workflow gets to it a moment after the hold's end (server lag). */
+export const confirmUpdate = defineUpdate<OrderView, [{ requestedAtMs: number }]>('confirm');
 export const holdStateQuery = defineQuery<HoldView>('state');
 
 export const rescheduleSignal = defineSignal<[{ startsAtMs: number; endsAtMs: number }]>('reschedule');

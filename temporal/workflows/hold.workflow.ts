@@ -41,6 +41,8 @@ const mongoActs = proxyActivities<Activities>({
   },
 });
 
+const GRANT_IN_FLIGHT_WAIT = '10 seconds';
+
 const PERMANENT_CONFIRM_FAILURES: string[] = [FailureType.SaleClosed, FailureType.SoldOut, FailureType.AlreadyPurchased];
 
 export async function holdWorkflow(args: HoldArgs): Promise<HoldState> {
@@ -69,7 +71,13 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldState> {
   });
   setHandler(
     confirmUpdate,
-    async () => {
+    async ({ requestedAtMs }) => {
+      // The app only confirms when Redis shows a hold; if our grant is still in flight (signal
+      // or activity result not yet processed), wait for it briefly instead of refusing.
+      if (state === 'queued' && !(await condition(() => state !== 'queued', GRANT_IN_FLIGHT_WAIT))) {
+        throw ApplicationFailure.nonRetryable('no active hold (still queued)', FailureType.HoldNotActive);
+      }
+      if (!confirmation) assertLiveHold(requestedAtMs);
       // Parallel confirms share one finalize: one decrement, one order, the same answer.
       confirmation ??= mongoActs.finalizeOrder(saleId, email, grant!.token, workflowInfo().workflowId);
       try {
@@ -81,17 +89,22 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldState> {
       }
     },
     {
-      validator: () => {
-        if (order || confirmation) return;
-        if (state !== 'held' || !grant) {
-          throw ApplicationFailure.nonRetryable(`no active hold (hold is ${state})`, FailureType.HoldNotActive);
-        }
-        if (Date.now() >= grant.expiresAtMs) {
-          throw ApplicationFailure.nonRetryable('no active hold (hold expired)', FailureType.HoldNotActive);
-        }
+      validator: ({ requestedAtMs }) => {
+        if (order || confirmation || state === 'queued') return;
+        assertLiveHold(requestedAtMs);
       },
     },
   );
+
+  function assertLiveHold(requestedAtMs: number) {
+    if (state !== 'held' || !grant) {
+      throw ApplicationFailure.nonRetryable(`no active hold (hold is ${state})`, FailureType.HoldNotActive);
+    }
+    // The request time counts, never later than now (a skewed app clock gains nothing).
+    if (Math.min(requestedAtMs, Date.now()) >= grant.expiresAtMs) {
+      throw ApplicationFailure.nonRetryable('no active hold (hold expired)', FailureType.HoldNotActive);
+    }
+  }
 
   // Phase 1: wait in the queue. A `granted` signal only wakes us: Redis, via tryGrant, is always
   // asked, so a late or stale signal can never produce a hold that Redis does not have.
@@ -129,8 +142,10 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldState> {
       // transient failure: still held, wait for another confirm or the end of the hold
     }
   }
-  await redisActs.releaseHold(saleId, email, held.token, cancelled ? 'cancelled' : 'expired');
-  setState(cancelled ? 'cancelled' : 'expired');
+  // Leave `held` before releasing, so no confirm is accepted while the unit goes back.
+  const ending = cancelled ? 'cancelled' : 'expired';
+  setState(ending);
+  await redisActs.releaseHold(saleId, email, held.token, ending);
   await condition(allHandlersFinished);
   return state;
 

@@ -23,6 +23,7 @@ import {
 import type { Grant } from '../redis/scripts';
 import type { EngineConfig } from '../config';
 import { fromFailureType, NoActiveHoldError } from '../errors';
+import { timeWorkflowStart } from '../metrics/record';
 
 export const holdArgs = (config: EngineConfig, saleId: string, email: string): HoldArgs => ({
   saleId,
@@ -44,19 +45,23 @@ const startOptions = (config: EngineConfig, saleId: string, email: string) => ({
 
 /** Starts the buyer's hold workflow, or returns the running one (a second buy is the same hold). */
 export async function startHold(client: Client, config: EngineConfig, saleId: string, email: string) {
+  const timed = timeWorkflowStart('start');
   await client.workflow.start('holdWorkflow', {
     ...startOptions(config, saleId, email),
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
+  timed();
 }
 
 /** Wakes a promoted buyer's workflow, starting it if its start was lost. */
 export async function signalGranted(client: Client, config: EngineConfig, saleId: string, grant: Grant) {
+  const timed = timeWorkflowStart('signal_with_start');
   await client.workflow.signalWithStart('holdWorkflow', {
     ...startOptions(config, saleId, grant.email),
     signal: grantedSignal,
     signalArgs: [{ token: grant.token, expiresAtMs: grant.expiresAtMs }],
   });
+  timed();
 }
 
 export async function cancelHold(client: Client, saleId: string, email: string): Promise<boolean> {
@@ -72,7 +77,9 @@ export async function cancelHold(client: Client, saleId: string, email: string):
 /** Runs the confirm Update; maps a refused or failed update to a domain error. */
 export async function confirmHold(client: Client, saleId: string, email: string): Promise<OrderView> {
   try {
-    return await client.workflow.getHandle(holdWorkflowId(saleId, email)).executeUpdate(confirmUpdate);
+    return await client.workflow.getHandle(holdWorkflowId(saleId, email)).executeUpdate(confirmUpdate, {
+      args: [{ requestedAtMs: Date.now() }],
+    });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw NoActiveHoldError();
     if (err instanceof WorkflowUpdateFailedError) {

@@ -1,0 +1,113 @@
+/** Simulated buyers driving the real engine through the tRPC caller, as the web app does. */
+import { FlashSale, Order } from '@models/index';
+import { saleScripts } from '@/server/redis/scripts';
+import { shopper, type Engine } from './engine';
+import { holdWorkflowId } from '../../temporal/shared';
+
+export type Behaviour = 'confirm' | 'cancel' | 'abandon';
+export type BuyerOutcome = 'purchased' | 'cancelled' | 'abandoned' | 'sold_out' | 'closed' | 'refused';
+
+export interface BuyerResult {
+  email: string;
+  outcome: BuyerOutcome;
+  heldAfterMs?: number;
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One buyer: buy, poll until held or turned away, then confirm / cancel / walk away. */
+export async function runBuyer(
+  engine: Engine,
+  saleId: string,
+  email: string,
+  behaviour: Behaviour,
+  opts: { giveUpAfterMs?: number; pollMs?: number } = {},
+): Promise<BuyerResult> {
+  const api = engine.as(shopper(email));
+  const t0 = Date.now();
+  try {
+    await api.orders.buy({ flashSaleId: saleId });
+  } catch (err) {
+    const msg = (err as Error).message;
+    return { email, outcome: /sold out/i.test(msg) ? 'sold_out' : 'refused', error: msg };
+  }
+  const deadline = t0 + (opts.giveUpAfterMs ?? 120_000);
+  for (;;) {
+    const p = await api.orders.position({ flashSaleId: saleId });
+    if (p.status === 'held') {
+      const heldAfterMs = Date.now() - t0;
+      if (behaviour === 'confirm') {
+        await api.orders.confirm({ flashSaleId: saleId }).catch(async (err) => {
+          throw new Error(`${email}: ${(err as Error).message}; ${await diagnose(engine, saleId, email)}`);
+        });
+        return { email, outcome: 'purchased', heldAfterMs };
+      }
+      if (behaviour === 'cancel') {
+        await api.orders.cancel({ flashSaleId: saleId });
+        return { email, outcome: 'cancelled', heldAfterMs };
+      }
+      return { email, outcome: 'abandoned', heldAfterMs };
+    }
+    if (p.status === 'sold_out' || p.status === 'closed') return { email, outcome: p.status };
+    if (p.status === 'purchased') return { email, outcome: 'purchased' };
+    if (Date.now() > deadline) return { email, outcome: 'refused', error: `still ${p.status} after ${opts.giveUpAfterMs}ms` };
+    await sleep(opts.pollMs ?? 100);
+  }
+}
+
+/** What the hold workflow and Redis say about a buyer: attached to unexpected failures. */
+export async function diagnose(engine: Engine, saleId: string, email: string): Promise<string> {
+  const handle = (await engine.deps.temporal()).workflow.getHandle(holdWorkflowId(saleId, email));
+  const [d, history, snap] = await Promise.all([
+    handle.describe().catch(() => null),
+    handle.fetchHistory().catch(() => null),
+    saleScripts(engine.deps.redis).status(saleId, email),
+  ]);
+  const events = (history?.events ?? []).map((e) => {
+    const act = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    return `${e.eventTime ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString().slice(17, 23) : ''} ${String(e.eventType)}${act ? `(${act})` : ''}`;
+  });
+  return `workflow ${d?.status.name ?? 'none'}; redis ${JSON.stringify(snap)}; history ${events.join(', ')}`;
+}
+
+/** The numbers that must always reconcile, from MongoDB and Redis. */
+export async function saleLedger(engine: Engine, saleId: string) {
+  const sale = await FlashSale.findById(saleId).lean();
+  const snap = await saleScripts(engine.deps.redis).status(saleId);
+  const paidOrders = await Order.countDocuments({ flashSaleId: saleId, paymentStatus: 'paid' });
+  return {
+    starting: sale!.startingQuantity,
+    mongoQuantity: sale!.currentQuantity,
+    mongoSold: sale!.startingQuantity - sale!.currentQuantity,
+    paidOrders,
+    redisStock: snap.stock,
+    redisPaid: snap.sold,
+    holdsLive: snap.holdsLive,
+    queueSize: snap.queueSize,
+  };
+}
+
+/** Samples the Redis invariant paid + stock + holds == starting until `stop` resolves. */
+export function watchRedisBalance(engine: Engine, saleId: string, starting: number) {
+  let running = true;
+  const violations: string[] = [];
+  let samples = 0;
+  const done = (async () => {
+    while (running) {
+      const s = await saleScripts(engine.deps.redis).status(saleId);
+      samples++;
+      if (s.sold + s.stock + s.holdsLive !== starting || s.stock < 0) {
+        violations.push(`paid ${s.sold} + stock ${s.stock} + holds ${s.holdsLive} != ${starting}`);
+      }
+      await sleep(20);
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return { samples, violations };
+    },
+  };
+}
