@@ -83,13 +83,21 @@ export async function confirmHold(client: Client, saleId: string, email: string)
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw NoActiveHoldError();
     if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause as { type?: string; message?: string } | undefined;
-      throw fromFailureType(cause?.type, cause?.message ?? '') ?? err;
+      const failure = applicationFailureIn(err);
+      throw fromFailureType(failure?.type, failure?.message ?? '') ?? err;
     }
     // An update sent to a workflow that already finished is refused by the server.
     if (/already completed|not found/i.test(String((err as Error)?.message))) throw NoActiveHoldError();
     throw err;
   }
+}
+
+/** The ApplicationFailure somewhere down an error's cause chain (update -> activity -> app). */
+function applicationFailureIn(err: unknown): { type?: string; message?: string } | undefined {
+  for (let e = err as { type?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.type === 'string' && e.type) return e;
+  }
+  return undefined;
 }
 
 export async function queryHold(client: Client, saleId: string, email: string): Promise<HoldView | null> {

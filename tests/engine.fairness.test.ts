@@ -1,0 +1,138 @@
+/**
+ * Fast Pass fairness, hold expiry, the sale window and reconciliation, against the real services.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlashSale, Order } from '@models/index';
+import { saleKeys } from '@/server/redis/keys';
+import { countInversions, parseGrant } from '@/server/queue/fairness';
+import { overview } from '@/server/queue/queue.service';
+import { saleWorkflowId } from '../temporal/shared';
+import { startEngine, openSale, shopper, uniqueEmail, waitFor, admin, type Engine } from './support/engine';
+import { runBuyer, saleLedger } from './support/crowd';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('fairness, expiry, window, reconciliation', () => {
+  let engine: Engine;
+  const endSale = (id: string) => engine.as(admin).sales.update({ id, endsAt: new Date(Date.now() + 50) });
+  before(async () => {
+    engine = await startEngine({ holdTtlSec: 20, fastPassPercent: 50, queueRecheckSec: 2 });
+  });
+  after(async () => {
+    await engine.stop();
+  });
+
+  it('Fast Pass: grants of the last units follow queue order exactly', async () => {
+    engine.config.holdTtlSec = 8;
+    const units = 20; // threshold = ceil(20 * 50%) = 10: the last 10 units are FIFO only
+    const sale = await openSale(engine, units);
+    const emails = Array.from({ length: 120 }, (_, i) => uniqueEmail(`fp${i}`));
+    // Everyone holds and walks away, so each unit is granted, expires and is granted again.
+    await Promise.all(emails.map((e) => runBuyer(engine, sale.id, e, 'abandon', { giveUpAfterMs: 1 })));
+    await waitFor(async () => (await engine.deps.redis.llen(saleKeys(sale.id).grants)) >= 30, 60_000, '30 grants');
+
+    const grants = (await engine.deps.redis.lrange(saleKeys(sale.id).grants, 0, -1)).map(parseGrant);
+    const joined = new Map((await engine.deps.redis.zrange(saleKeys(sale.id).queue, 0, -1, 'WITHSCORES')).flatMap(
+      (v, i, a) => (i % 2 ? [] : [[v, Number(a[i + 1])] as const]),
+    ));
+    const normal = grants.filter((g) => g.mode === 'normal');
+    const fastPass = grants.filter((g) => g.mode !== 'normal');
+    const inversionsAll = countInversions(grants.map((g) => g.arrival));
+    const inversionsFastPass = countInversions(fastPass.map((g) => g.arrival));
+    console.log(`grants ${grants.length}: normal ${normal.length}, fast pass ${fastPass.length}; ` +
+      `inversions whole sale ${inversionsAll}, fast pass ${inversionsFastPass}; still queued ${joined.size}`);
+
+    assert.ok(normal.length <= units - 10, 'at most the units above the threshold are granted out of strict order');
+    assert.ok(fastPass.length >= 20, 'the last units were granted (and re-granted) in Fast Pass');
+    assert.equal(inversionsFastPass, 0, 'zero inversions among Fast Pass grants');
+    // Stronger: each Fast Pass grant went to the earliest arrival not granted before it.
+    const grantedBefore = new Set(normal.map((g) => g.arrival));
+    const everyone = [...new Set([...grants.map((g) => g.arrival), ...joined.values()])].sort((a, b) => a - b);
+    for (const g of fastPass) {
+      const earliestWaiting = everyone.find((a) => !grantedBefore.has(a));
+      assert.equal(g.arrival, earliestWaiting, `grant ${g.token} went to arrival ${g.arrival}, head was ${earliestWaiting}`);
+      grantedBefore.add(g.arrival);
+    }
+    await endSale(sale.id); // stop its grant/expire churn before the next test
+    const ov = await overview(engine.deps, sale.id); // the admin view reports the same fairness
+    assert.equal(ov.fairness.fastPassInversions, 0);
+    assert.ok(ov.fairness.inversions >= inversionsAll);
+  });
+
+  it('expiry: an unconfirmed hold ends after its TTL, the next buyer is granted within a second, the late confirm is refused', async () => {
+    engine.config.holdTtlSec = 4;
+    const sale = await openSale(engine, 1);
+    const first = engine.as(shopper(uniqueEmail('first')));
+    const second = engine.as(shopper(uniqueEmail('second')));
+    await first.orders.buy({ flashSaleId: sale.id });
+    const held = await waitFor(async () => {
+      const p = await first.orders.position({ flashSaleId: sale.id });
+      return p.status === 'held' ? p : null;
+    });
+    await second.orders.buy({ flashSaleId: sale.id });
+    assert.equal((await second.orders.position({ flashSaleId: sale.id })).status, 'queued');
+
+    const expiresAt = Date.parse(held.holdExpiresAt!);
+    const promoted = await waitFor(async () => {
+      const p = await second.orders.position({ flashSaleId: sale.id });
+      return p.status === 'held' ? Date.now() : null;
+    }, 20_000, 'second buyer promoted');
+    const grants = (await engine.deps.redis.lrange(saleKeys(sale.id).grants, 0, -1)).map(parseGrant);
+    const lag = grants[1]!.atMs - expiresAt;
+    console.log(`hold expired at +0 ms, next buyer granted at +${lag} ms (seen by polling at +${promoted - expiresAt} ms)`);
+    assert.ok(lag >= 0, 'not before the hold ended');
+    assert.ok(lag < 1000, `granted within a second of expiry (took ${lag} ms)`);
+
+    assert.equal((await first.orders.position({ flashSaleId: sale.id })).status, 'expired');
+    await assert.rejects(first.orders.confirm({ flashSaleId: sale.id }), /hold expired/);
+    const doc = await FlashSale.findById(sale.id).lean();
+    assert.equal(doc?.currentQuantity, 1, 'nothing decremented by the refused confirm');
+    assert.equal(await Order.countDocuments({ flashSaleId: sale.id }), 0);
+  });
+
+  it('window: buys before the start and confirms after the end are refused; nothing is decremented', async () => {
+    engine.config.holdTtlSec = 30;
+    const upcoming = await openSale(engine, 5, { startsInMs: 3_600_000, endsInMs: 7_200_000 });
+    const early = engine.as(shopper(uniqueEmail('early')));
+    await assert.rejects(early.orders.buy({ flashSaleId: upcoming.id }), /not started/);
+    assert.equal(await engine.deps.redis.zcard(saleKeys(upcoming.id).queue), 0, 'nobody queued');
+
+    const closing = await openSale(engine, 5, { endsInMs: 4_000 });
+    const late = engine.as(shopper(uniqueEmail('late')));
+    await late.orders.buy({ flashSaleId: closing.id });
+    await waitFor(async () => (await late.orders.position({ flashSaleId: closing.id })).status === 'held');
+    await sleep(Math.max(0, closing.endsAt.getTime() - Date.now()) + 200);
+
+    await assert.rejects(late.orders.confirm({ flashSaleId: closing.id }), /sale has ended/);
+    await assert.rejects(engine.as(shopper(uniqueEmail())).orders.buy({ flashSaleId: closing.id }), /sale has ended/);
+    const doc = await FlashSale.findById(closing.id).lean();
+    assert.equal(doc?.currentQuantity, 5);
+    assert.equal(await Order.countDocuments({ flashSaleId: closing.id }), 0);
+    // The refused hold's unit went back to stock.
+    await waitFor(async () => (await saleLedger(engine, closing.id)).redisStock === 5, 10_000, 'unit released');
+  });
+
+  it('reconciliation at sale end: sold + Redis stock + live holds == starting quantity', async () => {
+    engine.config.holdTtlSec = 30;
+    const sale = await openSale(engine, 12, { endsInMs: 12_000 });
+    const behaviours = ['confirm', 'abandon', 'cancel'] as const;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        runBuyer(engine, sale.id, uniqueEmail(`rec${i}`), behaviours[i % 3]!, { giveUpAfterMs: 10_000 }),
+      ),
+    );
+    const client = await engine.deps.temporal();
+    const figures = await client.workflow.getHandle(saleWorkflowId(sale.id)).result();
+    const ledger = await saleLedger(engine, sale.id);
+    console.log(`final figures ${JSON.stringify(figures)}; ledger ${JSON.stringify(ledger)}`);
+    assert.ok(figures, 'the sale workflow recorded final figures');
+    assert.equal(figures.sold + figures.stockLeft + figures.holdsLive, 12);
+    assert.equal(figures.sold, ledger.paidOrders);
+    assert.ok(figures.sold > 0 && figures.sold <= 12);
+    const doc = await FlashSale.findById(sale.id).lean();
+    assert.equal(doc?.finalFigures?.sold, figures.sold, 'figures stored on the sale');
+    const ov = await engine.as(admin).queue.overview({ flashSaleId: sale.id });
+    assert.equal(ov.reconciliation.balanced, true);
+  });
+});
