@@ -1,0 +1,87 @@
+/**
+ * Durability: SIGKILL the worker process while holds are live and buyers wait, restart it, and
+ * every hold still confirms or expires correctly; the invariants hold.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startEngine, openSale, shopper, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { saleLedger } from './support/crowd';
+
+function startWorkerProcess(engine: Engine): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'temporal/worker.ts'], {
+    env: {
+      ...process.env,
+      TEMPORAL_TASK_QUEUE: engine.config.taskQueue,
+      HOLD_GRACE_SECONDS: String(engine.config.holdGraceSec),
+      SALE_TICK_SECONDS: String(engine.config.saleTickSec),
+      CRITICAL_LOCK_TTL_MS: String(engine.config.lockTtlMs),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('[worker] polling')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code}):\n${out.slice(-2000)}`)));
+  });
+}
+
+describe('worker crash', () => {
+  let engine: Engine;
+  let worker: ChildProcess | undefined;
+  before(async () => {
+    engine = await startEngine({ holdTtlSec: 12, queueRecheckSec: 2, saleTickSec: 1 }, { worker: false });
+  });
+  after(async () => {
+    worker?.kill('SIGKILL');
+    await engine.stop();
+  });
+
+  it('SIGKILL mid-sale loses no hold: confirms and expiries resume after restart', async () => {
+    worker = await startWorkerProcess(engine);
+    const sale = await openSale(engine, 5);
+    const buyers = Array.from({ length: 12 }, (_, i) => ({ email: uniqueEmail(`crash${i}`), api: engine.as(shopper(uniqueEmail(`x${i}`))) }))
+      .map((b) => ({ ...b, api: engine.as(shopper(b.email)) }));
+    for (const b of buyers) await b.api.orders.buy({ flashSaleId: sale.id }); // arrival order = index
+    await waitFor(async () => (await saleLedger(engine, sale.id)).holdsLive === 5, 30_000, '5 live holds');
+    const held = [];
+    for (const b of buyers) if ((await b.api.orders.position({ flashSaleId: sale.id })).status === 'held') held.push(b);
+    assert.equal(held.length, 5);
+
+    worker.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
+    const killedAt = Date.now();
+
+    // Two holders confirm while no worker runs: their confirms wait and complete after restart.
+    const pending = held.slice(0, 2).map((b) => b.api.orders.confirm({ flashSaleId: sale.id }));
+    await new Promise((r) => setTimeout(r, 3_000));
+    worker = await startWorkerProcess(engine);
+    const orders = await Promise.all(pending);
+    console.log(`worker down ${Date.now() - killedAt} ms; confirms made during the outage completed: ${orders.map((o) => o.id).join(', ')}`);
+    assert.equal(orders.length, 2);
+
+    // The other three holds run out; their units go to the next three buyers in the queue.
+    const waiting = buyers.filter((b) => !held.includes(b));
+    const promoted = await waitFor(async () => {
+      const st = await Promise.all(waiting.map((b) => b.api.orders.position({ flashSaleId: sale.id })));
+      const n = st.filter((p) => p.status === 'held');
+      return n.length === 3 ? waiting.filter((_, i) => st[i]!.status === 'held') : null;
+    }, 40_000, 'three waiting buyers promoted after the expiries');
+    assert.deepEqual(promoted.map((b) => b.email), waiting.slice(0, 3).map((b) => b.email), 'promoted in queue order');
+    for (const b of held.slice(2)) assert.equal((await b.api.orders.position({ flashSaleId: sale.id })).status, 'expired');
+    await Promise.all(promoted.map((b) => b.api.orders.confirm({ flashSaleId: sale.id })));
+
+    const ledger = await saleLedger(engine, sale.id);
+    console.log(`after restart: ${JSON.stringify(ledger)}`);
+    assert.equal(ledger.paidOrders, 5);
+    assert.equal(ledger.mongoQuantity, 0);
+    assert.equal(ledger.redisStock, 0);
+    assert.equal(ledger.holdsLive, 0);
+    assert.equal(ledger.redisPaid + ledger.redisStock + ledger.holdsLive, 5);
+  });
+});
