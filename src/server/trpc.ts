@@ -27,7 +27,6 @@ const t = initTRPC.context<Context>().create({
     const domain = error.cause instanceof DomainError ? error.cause : null;
     return {
       ...shape,
-      message: zod ? describeZodError(zod) : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
@@ -38,20 +37,23 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Services throw DomainErrors; this is where they become tRPC errors (one mapping table). */
-const mapDomainErrors = t.middleware(async ({ next }) => {
+/**
+ * Services throw DomainErrors and inputs fail zod: this is where both become tRPC errors with
+ * readable, field-named messages (one mapping table), for HTTP clients and server callers alike.
+ */
+const mapErrors = t.middleware(async ({ next }) => {
   const res = await next();
-  if (!res.ok && res.error.cause instanceof DomainError) {
-    const d = res.error.cause;
-    throw new TRPCError({ code: TRPC_CODE[d.kind], message: d.message, cause: d });
-  }
+  if (res.ok) return res;
+  const cause = res.error.cause;
+  if (cause instanceof DomainError) throw new TRPCError({ code: TRPC_CODE[cause.kind], message: cause.message, cause });
+  if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: describeZodError(cause), cause });
   return res;
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(mapErrors);
 
 export const shopperProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
