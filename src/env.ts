@@ -35,6 +35,7 @@ const schema = z
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('flash-sale'),
     TEMPORAL_UI_URL: url(['http', 'https']).default('http://localhost:8233'),
+    TEMPORAL_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
 
     HOLD_TTL_SECONDS: int(900, 1, 86_400),
     FAST_PASS_PERCENT: z.coerce.number().min(0).max(100).default(1),
@@ -51,13 +52,26 @@ const schema = z
     NEXTAUTH_URL: url(['http', 'https']).optional(),
     JWT_SECRET: z.string().min(16).optional(),
 
+    /**
+     * On by default, except under the test runner (NODE_ENV=test): engine tests drive crowds and
+     * retry storms through one address and email, and the rate-limit tests pass their own limits.
+     */
     RATE_LIMIT_ENABLED: z
       .enum(['true', 'false', '1', '0'])
-      .default('true')
-      .transform((v) => v === 'true' || v === '1'),
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
     RATE_LIMIT_BUY_PER_IP: int(600, 1, 1_000_000),
     RATE_LIMIT_BUY_PER_EMAIL: int(10, 1, 1_000_000),
     RATE_LIMIT_WINDOW_SECONDS: int(10, 1, 3600),
+    RATE_LIMIT_CONFIRM_PER_IP: int(600, 1, 1_000_000),
+    RATE_LIMIT_CONFIRM_PER_EMAIL: int(10, 1, 1_000_000),
+    /** Admin sign-in attempts per address per window (REST). */
+    RATE_LIMIT_SIGNIN_PER_IP: int(20, 1, 1_000_000),
+
+    /** Largest REST request body accepted (bytes); bigger ones get 413. */
+    REST_MAX_BODY_BYTES: int(16_384, 1_024, 1_048_576),
+    /** The worker's Prometheus endpoint (GET /api/metrics); 0 turns it off. */
+    WORKER_METRICS_PORT: int(9464, 0, 65535),
   })
   .transform((e) => {
     const mongoUri = e.MONGO_URL ?? e.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/flash_sale_db?replicaSet=rs0';
@@ -71,6 +85,7 @@ const schema = z
       NEXTAUTH_SECRET: e.NEXTAUTH_SECRET ?? devSecret,
       JWT_SECRET: e.JWT_SECRET ?? e.NEXTAUTH_SECRET ?? devSecret,
       NEXTAUTH_URL: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`,
+      RATE_LIMIT_ENABLED: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
     };
   });
 

@@ -45,11 +45,13 @@ describe('worker crash', () => {
   it('SIGKILL mid-sale loses no hold: confirms and expiries resume after restart', async () => {
     worker = await startWorkerProcess(engine);
     const sale = await openSale(engine, 5);
-    const buyers = Array.from({ length: 12 }, (_, i) => ({ email: uniqueEmail(`crash${i}`), api: engine.as(shopper(uniqueEmail(`x${i}`))) }))
-      .map((b) => ({ ...b, api: engine.as(shopper(b.email)) }));
+    const buyers = Array.from({ length: 12 }, (_, i) => uniqueEmail(`crash${i}`)).map((email) => ({
+      email,
+      api: engine.as(shopper(email)),
+    }));
     for (const b of buyers) await b.api.orders.buy({ flashSaleId: sale.id }); // arrival order = index
     await waitFor(async () => (await saleLedger(engine, sale.id)).holdsLive === 5, 30_000, '5 live holds');
-    const held = [];
+    const held: typeof buyers = [];
     for (const b of buyers) if ((await b.api.orders.position({ flashSaleId: sale.id })).status === 'held') held.push(b);
     assert.equal(held.length, 5);
 

@@ -43,7 +43,7 @@ describe('no oversell, one unit per person', () => {
   });
 
   it('random confirm / cancel / abandon mixes never oversell and every released unit is resold', async () => {
-    engine.config.holdTtlSec = 6; // abandoned holds must expire within the test
+    engine.config.holdTtlSec = 10; // abandoned holds must expire within the test
     for (let round = 0; round < 3; round++) {
       const units = 15;
       const sale = await openSale(engine, units);

@@ -234,7 +234,7 @@ function ensureReaper(): void {
   reaper = spawn(process.execPath, ['-e', REAPER_SOURCE], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '' } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv, // Next's global types require NODE_ENV
   });
   reaper.on('error', () => {});
   reaper.stdin?.on('error', () => {});

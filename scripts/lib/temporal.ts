@@ -1,7 +1,7 @@
 // Temporal: reuse TEMPORAL_ADDRESS (default 127.0.0.1:7233) if it answers, else start
 // `temporal server start-dev` from the CLI binary cached in ~/.cache/flash-sale/bin
 // (building it with `go install` the first time).
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError, formatMs, say, warn } from './log.js';
 import { httpStatus, isLoopback, sleep, splitHostPort, tcpOpen, waitFor } from './net.js';
@@ -39,7 +39,9 @@ export const TEMPORAL_DYNAMIC_CONFIG: Record<string, string> = {
 
 export function temporalServerArgs(o: { port: number; uiPort: number; dbFile?: string }): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort)];
-  if (o.dbFile) args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
+  // WAL + synchronous=NORMAL: measured here about 2x the workflow starts per second of the
+  // default (and of in-memory SQLite); still durable across a process crash.
+  if (o.dbFile) args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   for (const [k, v] of Object.entries(TEMPORAL_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${k}=${v}`);
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa}=Keyword`);
   args.push('--log-level', 'warn');
@@ -181,10 +183,11 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
   }
 
   const bin = await ensureTemporalCli();
-  const dbFile = ctx.ephemeral ? undefined : join(ensureDir(join(dataDir, 'temporal')), 'temporal.db');
+  // Tests get a fresh file per run (in-memory SQLite measured slower than a WAL file).
+  const dbFile = join(ensureDir(join(dataDir, 'temporal')), ctx.ephemeral ? `ephemeral-${process.pid}.db` : 'temporal.db');
   const logFile = join(ensureDir(logsDir), 'temporal.log');
   const args = temporalServerArgs({ port, uiPort, dbFile: dbFile && rel(dbFile) });
-  say(name, `starting dev server on ${address}, UI on :${uiPort} (${dbFile ? `data in ${rel(dbFile)}` : 'in-memory'}, log ${rel(logFile)})`);
+  say(name, `starting dev server on ${address}, UI on :${uiPort} (data in ${rel(dbFile)}, log ${rel(logFile)})`);
   say(name, `  ${bin} ${args.join(' ')}`);
   const started = Date.now();
   const proc = await spawnManaged(name, bin, args, {
@@ -218,11 +221,14 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
     name,
     status: 'started',
     address,
-    note: `UI ${uiUrl}${dbFile ? '' : ', in-memory'}`,
+    note: `UI ${uiUrl}${ctx.ephemeral ? ', throwaway data' : ''}`,
     env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_UI_URL: uiUrl },
     proc,
     logFile,
-    stop: () => proc.stop(),
+    stop: async () => {
+      await proc.stop();
+      if (ctx.ephemeral) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true });
+    },
   };
 }
 

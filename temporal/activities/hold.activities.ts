@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { saleScripts, type ReleaseOutcome, type LeaveOutcome } from '@/server/redis/scripts';
 import { dispatchSale } from '@/server/queue/dispatcher';
+import { attemptGrant } from '@/server/queue/grant';
 import { finalizeOrder } from '@/server/orders/finalize';
 import { DomainError } from '@/server/errors';
-import { holdSettings } from '@/server/config';
+import { recordFinalize, recordGrant, recordRelease } from '@/server/metrics/record';
 import type { ActivityDeps } from './index';
 
 export function createHoldActivities({ redis, temporal, config }: ActivityDeps) {
@@ -11,16 +12,16 @@ export function createHoldActivities({ redis, temporal, config }: ActivityDeps) 
   const dispatch = (saleId: string) => dispatchSale({ redis, temporal, config }, saleId);
 
   return {
-    /** One grant attempt (Fast Pass aware). A non-head buyer told to wait while stock is free
-     *  kicks the dispatcher, which promotes the head in FIFO order. */
+    /** One grant attempt (Fast Pass aware); see attemptGrant. */
     async tryGrant(saleId: string, email: string, holdTtlMs: number) {
-      const r = await scripts.grant(saleId, email, { ...holdSettings(config), holdTtlMs });
-      if (r.status === 'wait' && r.stock > 0) await dispatch(saleId);
+      const r = await attemptGrant({ redis, temporal, config }, saleId, email, holdTtlMs);
+      if (r.status === 'granted') recordGrant();
       return r;
     },
 
     async releaseHold(saleId: string, email: string, token: string, outcome: ReleaseOutcome) {
       const released = await scripts.release(saleId, email, token, outcome);
+      recordRelease(outcome, released);
       if (released) await dispatch(saleId);
       return released;
     },
@@ -34,8 +35,11 @@ export function createHoldActivities({ redis, temporal, config }: ActivityDeps) 
 
     async finalizeOrder(saleId: string, email: string, token: string, holdWorkflowId: string) {
       try {
-        return await finalizeOrder({ redis }, { saleId, email, token, holdWorkflowId });
+        const order = await finalizeOrder({ redis }, { saleId, email, token, holdWorkflowId });
+        recordFinalize();
+        return order;
       } catch (err) {
+        recordFinalize(err);
         if (err instanceof DomainError && err.permanent) {
           throw ApplicationFailure.nonRetryable(err.message, err.failureType);
         }

@@ -13,13 +13,15 @@ import { createCaller } from '@/server/root';
 import type { Session } from '@/server/auth/session';
 import { connectMongo, disconnectMongo } from '@models/connection';
 import { createSale } from '@/server/sales/sales.service';
-import { createWorker } from '../../temporal/worker';
+import { createWorker, quietRuntime } from '../../temporal/worker';
 
 export const testConfig = (overrides: Partial<EngineConfig> = {}): EngineConfig => ({
   ...defaultConfig(),
   taskQueue: `test-${randomUUID().slice(0, 8)}`,
   holdTtlSec: 30,
-  holdGraceSec: 2,
+  // The orphan sweeper must not mistake a workflow lagging behind a CPU-starved test worker for
+  // a dead one (production: 60 s).
+  holdGraceSec: 30,
   queueRecheckSec: 5,
   saleTickSec: 1,
   lockTtlMs: 500,
@@ -44,6 +46,7 @@ export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: {
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {
+    quietRuntime();
     const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
     const { worker, close } = await createWorker({ connection, config });
     const running = worker.run();

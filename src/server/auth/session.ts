@@ -25,9 +25,30 @@ export async function sessionFromRequest(req: IncomingMessage | Request): Promis
     const claims = await decode({ token: auth.slice(7).trim(), secret: env.NEXTAUTH_SECRET }).catch(() => null);
     return sessionFromClaims(claims);
   }
-  if (!headers.get('cookie')?.includes('session-token')) return null; // anonymous: skip JWT work
-  const claims = await getToken({ req: req as never, secret: env.NEXTAUTH_SECRET }).catch(() => null);
+  const cookieHeader = headers.get('cookie');
+  if (!cookieHeader?.includes('session-token')) return null; // anonymous: skip JWT work
+  // getToken reads `req.cookies` (a parsed record), which neither Node's IncomingMessage nor a
+  // fetch Request has: hand it the parsed Cookie header.
+  const claims = await getToken({ req: { headers, cookies: parseCookies(cookieHeader) } as never, secret: env.NEXTAUTH_SECRET }).catch(
+    () => null,
+  );
   return sessionFromClaims(claims);
+}
+
+function parseCookies(header: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const raw = part.slice(eq + 1).trim();
+    try {
+      out[name] = decodeURIComponent(raw);
+    } catch {
+      out[name] = raw;
+    }
+  }
+  return out;
 }
 
 /** Issues a bearer token carrying a session (valid `maxAgeSec`). */

@@ -1,6 +1,6 @@
 /** Reports whether each real service answers; optionally proves a full workflow round trip. */
 import mongoose from 'mongoose';
-import { env } from '@/env';
+import { mongoServerKind } from '@models/connection';
 import type { AppDeps } from '../deps';
 import { healthWorkflowId } from '../../../temporal/shared';
 
@@ -24,12 +24,14 @@ async function probe(fn: () => Promise<string>): Promise<ServiceHealth> {
 }
 
 export async function health(deps: AppDeps, opts: { roundTrip?: boolean } = {}) {
+  let mongoKind = 'unknown';
   const [redis, mongo, temporal] = await Promise.all([
     probe(async () => `PING ${await deps.redis.ping()}`),
     probe(async () => {
       await deps.mongo();
       await mongoose.connection.db!.admin().ping();
-      return `ping ok (${env.MONGO_KIND === 'jongodb' ? 'jongodb stand-in' : env.MONGO_KIND})`;
+      mongoKind = await mongoServerKind();
+      return `ping ok (${mongoKind})`;
     }),
     probe(async () => {
       const client = await deps.temporal();
@@ -46,5 +48,5 @@ export async function health(deps: AppDeps, opts: { roundTrip?: boolean } = {}) 
       return 'workflow round trip ok (worker answering)';
     }),
   ]);
-  return { ok: redis.ok && mongo.ok && temporal.ok, services: { redis, mongo, temporal }, mongoKind: env.MONGO_KIND };
+  return { ok: redis.ok && mongo.ok && temporal.ok, services: { redis, mongo, temporal }, mongoKind };
 }

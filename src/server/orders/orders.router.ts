@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { adminProcedure, createTRPCRouter, shopperProcedure } from '../trpc';
 import { ZAdminOrdersInput, ZByEmailInput, ZSaleOnlyInput } from './orders.schema';
 import { adminList, buy, byEmail, cancel, confirm, position } from './orders.service';
 import { ForbiddenError } from '../errors';
+import { rateLimit } from '../ratelimit';
 
 /** Shopper procedures act for the signed-in buyer: the email always comes from the session. */
 const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string }) => ({
@@ -10,9 +12,25 @@ const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string
 });
 
 export const ordersRouter = createTRPCRouter({
-  buy: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => buy(ctx.deps, buyer(ctx, input))),
+  buy: shopperProcedure.use(rateLimit('buy')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => buy(ctx.deps, buyer(ctx, input))),
   position: shopperProcedure.input(ZSaleOnlyInput).query(({ ctx, input }) => position(ctx.deps, buyer(ctx, input))),
-  confirm: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
+  /**
+   * The buyer's position, pushed over SSE whenever it changes (one Redis snapshot every 500 ms on
+   * the server; the seconds-left count is left out of the comparison, clients count down locally).
+   */
+  watch: shopperProcedure.input(ZSaleOnlyInput).subscription(async function* ({ ctx, input, signal }) {
+    let last = '';
+    while (!signal?.aborted) {
+      const view = await position(ctx.deps, buyer(ctx, input));
+      const key = JSON.stringify({ ...view, holdTtlSec: 0 });
+      if (key !== last) {
+        last = key;
+        yield view;
+      }
+      await sleep(500, undefined, { signal }).catch(() => undefined);
+    }
+  }),
+  confirm: shopperProcedure.use(rateLimit('confirm')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
   cancel: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
   /** A buyer's own orders; admins may look up anyone's. */
   byEmail: shopperProcedure.input(ZByEmailInput.partial()).query(({ ctx, input }) => {

@@ -9,6 +9,7 @@ import { saleKeys } from '../redis/keys';
 import type { AppDeps } from '../deps';
 import {
   AlreadyPurchasedError,
+  DomainError,
   NoActiveHoldError,
   NotInQueueError,
   SaleEndedError,
@@ -17,6 +18,9 @@ import {
   SoldOutError,
 } from '../errors';
 import { cancelHold, confirmHold, startHold } from '../temporal/holds';
+import { startHoldInBackground } from '../temporal/background-starts';
+import { attemptGrant } from '../queue/grant';
+import { recordBuy, recordConfirm } from '../metrics/record';
 import { syncSaleToRedis } from '../sales/sales.service';
 import { toOrderView } from './finalize';
 import type { TAdminOrdersInput, TBuyerInput } from './orders.schema';
@@ -53,12 +57,16 @@ async function ensureSaleInRedis(deps: AppDeps, saleId: string): Promise<void> {
 
 function toPosition(snap: SaleSnapshot, holdTtlSec: number): PositionView {
   const heldMs = snap.hold ? Math.max(0, snap.hold.expiresAtMs - snap.nowMs) : 0;
+  // Nothing free and nothing held means every unit is sold: queued buyers need not wait.
+  const allSold = snap.stock <= 0 && snap.holdsLive === 0;
   const status: PositionStatus = snap.paid
     ? 'purchased'
     : snap.hold && heldMs > 0
       ? 'held'
       : snap.position > 0
-        ? 'queued'
+        ? allSold
+          ? 'sold_out'
+          : 'queued'
         : ((snap.outcome || 'none') as PositionStatus);
   const ahead = Math.max(0, snap.position - 1);
   return {
@@ -78,6 +86,7 @@ export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): P
   await ensureSaleInRedis(deps, flashSaleId);
   const scripts = saleScripts(deps.redis);
   const joined = await scripts.join(flashSaleId, email);
+  recordBuy(joined.status);
   switch (joined.status) {
     case 'no_sale':
       throw SaleNotFoundError(flashSaleId);
@@ -90,12 +99,19 @@ export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): P
     case 'sold_out':
       throw SoldOutError();
     case 'queued': {
-      // Always (re)start: USE_EXISTING makes a repeated buy return the same hold, and a buy
-      // whose earlier start was lost gets its workflow now.
-      await startHold(await deps.temporal(), deps.config, flashSaleId, email);
+      // First grant attempt right here (same script and rules as the workflow's), so an early
+      // buyer's hold does not wait for its workflow to start.
+      const temporal = await deps.temporal();
+      const grant = await attemptGrant({ redis: deps.redis, temporal, config: deps.config }, flashSaleId, email);
+      // A granted hold's timer must exist before we answer; a queued buyer's workflow may follow.
+      if (grant.status === 'granted') await startHold(temporal, deps.config, flashSaleId, email);
+      else startHoldInBackground(temporal, deps.config, flashSaleId, email);
       break;
     }
     case 'held':
+      // Retrying buy is always safe: USE_EXISTING returns the running hold, or starts the one a
+      // failed earlier attempt could not.
+      await startHold(await deps.temporal(), deps.config, flashSaleId, email);
       break;
   }
   const view = toPosition(await scripts.status(flashSaleId, email), deps.config.holdTtlSec);
@@ -117,15 +133,34 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
   // A repeated confirm (double click, retry) returns the order it already made.
   const done = await findOrder(flashSaleId, email);
   if (done) return done;
+  const snap = await saleScripts(deps.redis).status(flashSaleId, email);
+  if (!snap.hold) throw noHoldError(snap.outcome, snap.position > 0);
   try {
-    return await confirmHold(await deps.temporal(), flashSaleId, email);
+    const order = await confirmHold(await deps.temporal(), flashSaleId, email);
+    recordConfirm();
+    return order;
   } catch (err) {
     // A parallel confirm may have finished the workflow first: its order is the answer.
     const raced = await findOrder(flashSaleId, email);
     if (raced) return raced;
+    if (err instanceof DomainError && err.code === 'NO_ACTIVE_HOLD') {
+      throw noHoldError((await saleScripts(deps.redis).status(flashSaleId, email)).outcome, false);
+    }
+    recordConfirm(err);
     throw err;
   }
 }
+
+const NO_HOLD_REASONS: Record<string, string> = {
+  expired: 'your hold expired',
+  cancelled: 'you cancelled your hold',
+  sold_out: 'the sale sold out',
+  closed: 'the sale has ended',
+  purchased: 'you already bought this item',
+};
+
+const noHoldError = (outcome: string, queued: boolean) =>
+  NoActiveHoldError(queued ? 'you are still in the queue' : (NO_HOLD_REASONS[outcome] ?? 'you have no hold on this sale'));
 
 export async function cancel(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<PositionView> {
   const before = await position(deps, { email, flashSaleId });

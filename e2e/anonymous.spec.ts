@@ -1,0 +1,44 @@
+/** Visitors who are not signed in. */
+import { test, expect } from './support/fixtures';
+import { createSale } from './support/api';
+import { e2e } from './support/env';
+import { expectEveryControlLabelled } from './support/a11y';
+
+test('anonymous /admin is redirected to sign-in, and comes back after signing in', async ({ page }) => {
+  await page.goto('/admin/orders');
+  await expect(page).toHaveURL(/\/signin\?as=admin&callbackUrl=%2Fadmin%2Forders$/);
+  await expect(page.getByRole('heading', { name: 'Admin sign-in' })).toBeVisible();
+  await expectEveryControlLabelled(page);
+  await page.getByLabel('Email').fill(e2e.admin.email);
+  await page.getByLabel('Password').fill(e2e.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin\/orders$/);
+  await expect(page.getByRole('heading', { name: 'Orders' })).toBeVisible();
+});
+
+test('the shop front lists live sales and a sale page invites to sign in', async ({ page, admin, shot }) => {
+  const sale = await createSale(admin, { quantity: 5, price: 12.5, name: `Anonymous view ${Date.now()}` });
+  await page.goto('/');
+  const card = page.getByTestId('sale-card').filter({ hasText: sale.name });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('sale-status')).toHaveText('Live');
+  await expectEveryControlLabelled(page);
+  await shot(page, '03-home');
+  await card.getByRole('link', { name: `View ${sale.name}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/sales/${sale.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: sale.name })).toBeVisible();
+  await expect(page.getByTestId('stock-left')).toHaveText('5 of 5 left');
+  await page.getByRole('link', { name: 'Sign in to buy' }).click();
+  await expect(page).toHaveURL(new RegExp(`/signin\\?callbackUrl=%2Fsales%2F${sale.id}$`));
+});
+
+test('health page shows every service up, and sign-up is closed once an admin exists', async ({ page, shot }) => {
+  await page.goto('/health');
+  for (const s of ['redis', 'mongo', 'temporal']) {
+    await expect(page.getByTestId(`health-${s}`)).toHaveAttribute('data-ok', 'true');
+  }
+  await expect(page.getByTestId('health-overall')).toHaveText('All systems go');
+  await shot(page, '04-health');
+  await page.goto('/signup');
+  await expect(page.getByTestId('signup-closed')).toBeVisible();
+});

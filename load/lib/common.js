@@ -1,0 +1,104 @@
+// Shared helpers for the k6 scenarios: configuration from --env, JSON requests against the REST
+// API, admin sign-in and sale creation, polling backoff, and the end-of-test integrity check.
+import http from 'k6/http';
+import { check, sleep } from 'k6';
+
+/** REST base, e.g. http://localhost:3000/api/v1 (the seed's API_BASE pointed at its API root). */
+export const API_BASE = (__ENV.API_BASE || 'http://localhost:3000/api/v1').replace(/\/$/, '');
+
+export const num = (name, fallback) => {
+  const v = __ENV[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got ${v}`);
+  return n;
+};
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+/** 2xx, plus 409 (a business refusal: sold out, already bought, no hold) is an expected answer. */
+export const EXPECT_2XX_OR_409 = http.expectedStatuses({ min: 200, max: 299 }, 409);
+
+export function postJson(path, body, params = {}) {
+  return http.post(`${API_BASE}${path}`, JSON.stringify(body), {
+    ...params,
+    headers: { ...JSON_HEADERS, ...(params.headers || {}) },
+  });
+}
+
+export function getJson(path, params = {}) {
+  return http.get(`${API_BASE}${path}`, params);
+}
+
+export function bodyOf(res) {
+  try {
+    return res.json();
+  } catch (_) {
+    return null;
+  }
+}
+
+export const auth = (token) => ({ Authorization: `Bearer ${token}` });
+
+/** Admin sign-in (ADMIN_EMAIL / ADMIN_PASSWORD); throws so the test stops when it fails. */
+export function signIn() {
+  const email = __ENV.ADMIN_EMAIL;
+  const password = __ENV.ADMIN_PASSWORD;
+  if (!email || !password) throw new Error('set ADMIN_EMAIL and ADMIN_PASSWORD (npm run admin:create makes an admin), or pass SALE_ID');
+  const res = postJson('/auth/sign-in', { email, password }, { tags: { name: 'sign_in' } });
+  check(res, { 'sign-in 200': (r) => r.status === 200 }, { scope: 'setup' });
+  const token = res.status === 200 ? bodyOf(res).token : null;
+  if (!token) throw new Error(`sign-in failed: ${res.status} ${String(res.body).slice(0, 200)}`);
+  return token;
+}
+
+/** Creates a sale through the admin API; returns its id. */
+export function createSale(token, { stock, startsInSec, durationSec, name }) {
+  const startsAt = new Date(Date.now() + startsInSec * 1000);
+  const endsAt = new Date(startsAt.getTime() + durationSec * 1000);
+  const res = postJson(
+    '/flash-sales',
+    {
+      name: name || `k6 flash sale ${new Date().toISOString()}`,
+      description: 'created by a k6 scenario',
+      startingQuantity: stock,
+      pricePerUnit: 1,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+    },
+    { headers: auth(token), tags: { name: 'sale_create' } },
+  );
+  check(res, { 'sale create 201': (r) => r.status === 201 }, { scope: 'setup' });
+  if (res.status !== 201) throw new Error(`sale create failed: ${res.status} ${String(res.body).slice(0, 300)}`);
+  return bodyOf(res).id;
+}
+
+/** Backoff before the attempt-th poll: base * 1.5^attempt, capped, with +-20% jitter. */
+export function backoffSleep(attempt, baseMs, maxMs) {
+  const ms = Math.min(maxMs, baseMs * Math.pow(1.5, attempt));
+  sleep((ms * (0.8 + Math.random() * 0.4)) / 1000);
+}
+
+/** Paid orders of a sale, counted through the admin list (needs a token). */
+export function paidOrders(token, saleId) {
+  const res = getJson(`/orders/admin/list?flashSaleId=${saleId}&status=paid&pageSize=1`, {
+    headers: auth(token),
+    tags: { name: 'admin_list' },
+  });
+  return res.status === 200 ? Number(bodyOf(res).total) : NaN;
+}
+
+/**
+ * End-of-test integrity: paid orders never exceed the stock, and the public figures agree.
+ * Returns the figures; records k6 checks tagged scope=integrity (the scenarios put a threshold on them).
+ */
+export function integrityCheck(token, saleId) {
+  const sale = bodyOf(getJson(`/flash-sales/public/sale?flashSaleId=${saleId}`, { tags: { name: 'sale_status' } }));
+  const stock = sale ? sale.item.startingQuantity : NaN;
+  const remaining = sale ? sale.meta.progress.remaining : NaN;
+  const paid = token ? paidOrders(token, saleId) : NaN;
+  const figures = { saleId, stock, remaining, paid, sold: stock - remaining };
+  check(figures, { 'paid orders <= stock (no oversell)': (f) => !(f.paid > f.stock) }, { scope: 'integrity' });
+  if (token) check(figures, { 'paid orders == units sold': (f) => f.paid === f.sold }, { scope: 'integrity' });
+  return figures;
+}

@@ -1,0 +1,92 @@
+/**
+ * Engine benchmark (not a test): N distinct buyers call the buy service (the same code the tRPC and
+ * REST endpoints run: Lua join + first grant attempt + hold workflow start, awaited for granted
+ * buyers and in the background for queued ones) at a fixed concurrency against the real
+ * services, then the same number of bare workflow starts on the same Temporal server in the same
+ * run, so the ratio shows how much of a buy is the workflow start.
+ *
+ *   npm run bench:engine -- --buyers=2000 --concurrency=100 --units=100
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { startServices } from './services';
+
+const { values } = parseArgs({
+  options: {
+    buyers: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '100' },
+    units: { type: 'string', default: '100' },
+  },
+});
+const buyers = Number(values.buyers);
+const concurrency = Number(values.concurrency);
+const units = Number(values.units);
+
+const services = await startServices();
+Object.assign(process.env, services.env, { RATE_LIMIT_ENABLED: 'false' });
+
+// Imported after the services env is in place (env.ts reads process.env once).
+const { startEngine, openSale } = await import('../tests/support/engine');
+const { buy } = await import('@/server/orders/orders.service');
+const { saleLedger } = await import('../tests/support/crowd');
+const { backgroundStartsPending } = await import('@/server/temporal/background-starts');
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Runs `count` calls of `fn` with `concurrency` in flight; returns per-call latencies and wall time. */
+async function pool(count: number, fn: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const s = performance.now();
+        try {
+          await fn(i);
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  latencies.sort((a, b) => a - b);
+  return { perSec: (count / wallMs) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, wallMs };
+}
+
+const engine = await startEngine({ holdTtlSec: 60 });
+try {
+  const sale = await openSale(engine, units);
+  const client = await engine.deps.temporal();
+  console.log(`bench: ${buyers} buyers, concurrency ${concurrency}, ${units} units, Mongo: ${process.env.MONGO_KIND}`);
+
+  const buys = await pool(buyers, (i) => buy(engine.deps, { email: `bench-${i}-${randomUUID().slice(0, 6)}@example.com`, flashSaleId: sale.id }));
+  const t0 = performance.now();
+  while (backgroundStartsPending() > 0) await new Promise((r) => setTimeout(r, 50));
+  const drainMs = performance.now() - t0;
+  const starts = await pool(buyers, (i) =>
+    client.workflow.start('healthWorkflow', {
+      taskQueue: `${engine.config.taskQueue}-idle`, // never run: measures the start alone, as buy does
+      workflowId: `bench-start-${i}-${randomUUID().slice(0, 6)}`,
+      args: ['x'],
+    }),
+  );
+  const ledger = await saleLedger(engine, sale.id);
+
+  const row = (name: string, r: typeof buys) =>
+    `| ${name} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`;
+  console.log('\n| operation | per second | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: |');
+  console.log(row('buy (Lua join + grant; workflow start awaited when granted)', buys));
+  console.log(row('bare Temporal workflow start', starts));
+  console.log(`\nbuy rate / raw workflow-start rate = ${(buys.perSec / starts.perSec).toFixed(2)}`);
+  console.log(`queued buyers' workflows finished starting ${(drainMs / 1000).toFixed(1)} s after the last buy answered`);
+  console.log(`queue after the run: ${ledger.queueSize} queued, ${ledger.holdsLive} holds, stock ${ledger.redisStock}`);
+  await engine.as({ email: 'bench@example.com', role: 'admin' }).sales.update({ id: sale.id, endsAt: new Date(Date.now() + 100) });
+} finally {
+  await engine.stop();
+  await services.stop();
+}

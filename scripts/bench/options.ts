@@ -1,0 +1,106 @@
+// Command-line options of `npm run bench`.
+export interface BenchOptions {
+  vus: number;
+  durationSec: number;
+  stock: number;
+  pollBaseMs: number;
+  pollMaxMs: number;
+  giveUpPauseSec: number;
+  /** Rate limits stay on; per-address limits are raised because every VU shares 127.0.0.1. */
+  rateLimit: boolean;
+  perIp: number;
+  perEmail: number;
+  holdTtlSec: number;
+  ceilingSec: number;
+  ceilingVus: number;
+  skipCeiling: boolean;
+  port: number;
+  out?: string;
+  build: boolean;
+}
+
+export const DEFAULTS: BenchOptions = {
+  vus: 500,
+  durationSec: 90,
+  stock: 100,
+  pollBaseMs: 250,
+  pollMaxMs: 2000,
+  giveUpPauseSec: 0,
+  rateLimit: true,
+  perIp: 1_000_000,
+  perEmail: 10,
+  holdTtlSec: 900,
+  ceilingSec: 10,
+  ceilingVus: 64,
+  skipCeiling: false,
+  port: 3300,
+  build: true,
+};
+
+export const USAGE = `npm run bench -- [options]
+
+  --vus=N              peak virtual users of the flash-sale scenario (default ${DEFAULTS.vus}; the seed ran 2000)
+  --duration=S         scenario length in seconds: 5% ramp to half, 90% ramp to the peak, 5% down (default ${DEFAULTS.durationSec})
+  --stock=N            units on sale (default ${DEFAULTS.stock})
+  --poll-base-ms=MS    first position poll delay; x1.5 per poll (default ${DEFAULTS.pollBaseMs})
+  --poll-max-ms=MS     longest poll delay (default ${DEFAULTS.pollMaxMs})
+  --give-up-pause=S    pause of a VU after "sold out" before its next shopper (default ${DEFAULTS.giveUpPauseSec}, as the seed)
+  --rate-limit=on|off  rate limits of buy/confirm (default on)
+  --per-ip=N           buy/confirm per address per 10 s window (default ${DEFAULTS.perIp}: all VUs share one address)
+  --per-email=N        buy/confirm per email per 10 s window (default ${DEFAULTS.perEmail})
+  --hold-ttl=S         hold length in seconds (default ${DEFAULTS.holdTtlSec})
+  --ceiling-s=S        seconds per target of the hot-read ceiling run (default ${DEFAULTS.ceilingSec})
+  --ceiling-vus=N      closed-loop VUs of the ceiling run (default ${DEFAULTS.ceilingVus})
+  --skip-ceiling       skip the hello-world ceiling comparison
+  --port=N             app port (default ${DEFAULTS.port}; the hello-world server uses the next one)
+  --out=DIR            report directory (default reports/bench-<timestamp>)
+  --no-build           do not run npm run build when .next/BUILD_ID is missing (fail instead)
+`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const o: BenchOptions = { ...DEFAULTS };
+  const int = (name: string, v: string, min: number) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  for (const arg of argv) {
+    if (arg === '--') continue;
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (arg === '--skip-ceiling') {
+      o.skipCeiling = true;
+      continue;
+    }
+    if (arg === '--no-build') {
+      o.build = false;
+      continue;
+    }
+    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
+    const [, key, v] = m as unknown as [string, string, string];
+    switch (key) {
+      case 'vus': o.vus = int(key, v, 1); break;
+      case 'duration': o.durationSec = int(key, v.replace(/s$/, ''), 10); break;
+      case 'stock': o.stock = int(key, v, 1); break;
+      case 'poll-base-ms': o.pollBaseMs = int(key, v, 10); break;
+      case 'poll-max-ms': o.pollMaxMs = int(key, v, 10); break;
+      case 'give-up-pause': o.giveUpPauseSec = int(key, v, 0); break;
+      case 'rate-limit':
+        if (v !== 'on' && v !== 'off') throw new Error('--rate-limit must be on or off');
+        o.rateLimit = v === 'on';
+        break;
+      case 'per-ip': o.perIp = int(key, v, 1); break;
+      case 'per-email': o.perEmail = int(key, v, 1); break;
+      case 'hold-ttl': o.holdTtlSec = int(key, v, 5); break;
+      case 'ceiling-s': o.ceilingSec = int(key, v, 2); break;
+      case 'ceiling-vus': o.ceilingVus = int(key, v, 1); break;
+      case 'port': o.port = int(key, v, 1); break;
+      case 'out': o.out = v; break;
+      default: throw new Error(`unknown option --${key}\n\n${USAGE}`);
+    }
+  }
+  return o;
+}

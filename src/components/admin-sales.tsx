@@ -1,0 +1,143 @@
+'use client';
+import Link from 'next/link';
+import { useState } from 'react';
+import { api } from '@/trpc/react';
+import type { AdminSale } from '@/trpc/types';
+import { formatMoney } from './format';
+import { LocalTime } from './local-time';
+import { SaleStatusBadge } from './status-badge';
+import { errorInfo } from './errors';
+
+type Scope = 'all' | 'live' | 'upcoming' | 'ended';
+
+export function AdminSales() {
+  const [scope, setScope] = useState<Scope>('all');
+  const q = api.sales.list.useQuery({ scope }, { refetchInterval: 5_000 });
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>Sales</h1>
+        <div className="row">
+          <label className="row small" style={{ fontWeight: 600 }}>
+            Show
+            <select value={scope} onChange={(e) => setScope(e.target.value as Scope)} className="inline-select">
+              <option value="all">All</option>
+              <option value="live">Live</option>
+              <option value="upcoming">Upcoming</option>
+              <option value="ended">Ended</option>
+            </select>
+          </label>
+          <Link className="btn" href="/admin/sales/new">
+            New sale
+          </Link>
+        </div>
+      </div>
+      {q.isPending ? (
+        <p aria-busy="true">Loading…</p>
+      ) : q.isError ? (
+        <div className="notice bad" role="alert">
+          {errorInfo(q.error).message}
+        </div>
+      ) : q.data.length === 0 ? (
+        <div className="card">
+          <p>No sales here yet.</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Sales">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Price
+                </th>
+                <th scope="col" className="num">
+                  Stock
+                </th>
+                <th scope="col">Starts</th>
+                <th scope="col">Ends</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.map((s) => (
+                <SaleRow key={s.id} sale={s} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function SaleRow({ sale }: { sale: AdminSale }) {
+  return (
+    <tr data-testid="admin-sale-row">
+      <td>
+        <Link href={`/admin/sales/${sale.id}`}>{sale.name}</Link>
+      </td>
+      <td>
+        <SaleStatusBadge status={sale.status} soldOut={sale.currentQuantity <= 0} />
+      </td>
+      <td className="num">{formatMoney(sale.pricePerUnit)}</td>
+      <td className="num">
+        {sale.currentQuantity} / {sale.startingQuantity}
+      </td>
+      <td className="small">
+        <LocalTime date={sale.startsAt} />
+      </td>
+      <td className="small">
+        <LocalTime date={sale.endsAt} />
+      </td>
+      <td>
+        <div className="row">
+          <Link className="btn small" href={`/admin/sales/${sale.id}/monitor`} aria-label={`Queue monitor for ${sale.name}`}>
+            Monitor
+          </Link>
+          <Link className="btn small secondary" href={`/admin/sales/${sale.id}`} aria-label={`Edit ${sale.name}`}>
+            Edit
+          </Link>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** Two-step delete (no browser dialog): the server refuses while orders, holds or a queue exist. */
+export function DeleteSale({ id, name }: { id: string; name: string }) {
+  const [armed, setArmed] = useState(false);
+  const utils = api.useUtils();
+  const del = api.sales.delete.useMutation({
+    onSuccess: async () => {
+      await utils.sales.list.invalidate();
+      window.location.assign('/admin');
+    },
+  });
+  return (
+    <section className="card stack" aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete this sale</h2>
+      <p className="small muted">Only possible while it has no orders, no holds and nobody in line.</p>
+      {del.isError && (
+        <div className="notice bad" role="alert">
+          {errorInfo(del.error).message}
+        </div>
+      )}
+      {armed ? (
+        <div className="row">
+          <button type="button" className="btn danger" disabled={del.isPending} onClick={() => del.mutate({ id })}>
+            {del.isPending ? 'Deleting…' : `Yes, delete “${name}”`}
+          </button>
+          <button type="button" className="btn secondary" onClick={() => setArmed(false)}>
+            Keep it
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="btn danger" onClick={() => setArmed(true)}>
+          Delete sale
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,224 @@
+'use client';
+/**
+ * Create / edit a sale. Validated in the browser with the same zod schemas the API uses
+ * (ZCreateSaleInput, ZUpdateSaleInput); the server's field errors land on the same fields.
+ */
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import { api } from '@/trpc/react';
+import { ZCreateSaleInput, ZUpdateSaleInput } from '@/server/sales/sales.schema';
+import { errorInfo } from './errors';
+import { fromLocalInput, toLocalInput } from './format';
+
+type Field = 'name' | 'description' | 'pricePerUnit' | 'startingQuantity' | 'startsAt' | 'endsAt';
+type Values = Record<Field, string>;
+
+export interface SaleFormInitial {
+  id: string;
+  name: string;
+  description: string;
+  pricePerUnit: number;
+  startingQuantity: number;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+const LABELS: Record<Field, string> = {
+  name: 'Name',
+  description: 'Description',
+  pricePerUnit: 'Price per unit (USD)',
+  startingQuantity: 'Units for sale',
+  startsAt: 'Starts at',
+  endsAt: 'Ends at',
+};
+
+function valuesOf(sale: SaleFormInitial | undefined): Values {
+  if (!sale) {
+    return { name: '', description: '', pricePerUnit: '', startingQuantity: '', startsAt: '', endsAt: '' };
+  }
+  return {
+    name: sale.name,
+    description: sale.description,
+    pricePerUnit: String(sale.pricePerUnit),
+    startingQuantity: String(sale.startingQuantity),
+    startsAt: toLocalInput(new Date(sale.startsAt)),
+    endsAt: toLocalInput(new Date(sale.endsAt)),
+  };
+}
+
+/** Form strings -> the schema's input shape (numbers and dates are coerced by the schema). */
+function toInput(v: Values) {
+  return {
+    name: v.name,
+    description: v.description,
+    pricePerUnit: v.pricePerUnit,
+    startingQuantity: v.startingQuantity,
+    startsAt: fromLocalInput(v.startsAt),
+    endsAt: fromLocalInput(v.endsAt),
+  };
+}
+
+export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; started?: boolean }) {
+  const id = useId();
+  const router = useRouter();
+  const utils = api.useUtils();
+  const editing = sale !== undefined;
+  const [initial] = useState(() => valuesOf(sale));
+  const [values, setValues] = useState<Values>(initial);
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [tz, setTz] = useState('');
+
+  // New sales default to "starts now, runs for an hour" (set after mount: the browser's clock and zone).
+  useEffect(() => {
+    setTz(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    if (editing) return;
+    const now = new Date();
+    now.setSeconds(0, 0);
+    setValues((v) => ({
+      ...v,
+      startsAt: v.startsAt || toLocalInput(now),
+      endsAt: v.endsAt || toLocalInput(new Date(now.getTime() + 3600_000)),
+    }));
+  }, [editing]);
+
+  const onServerError = (err: unknown) => {
+    const info = errorInfo(err);
+    const fe = info.fieldErrors ?? {};
+    const next: Partial<Record<Field, string>> = {};
+    for (const k of Object.keys(LABELS) as Field[]) if (fe[k]?.[0]) next[k] = fe[k]![0];
+    setErrors(next);
+    setProblem(info.message);
+  };
+  const create = api.sales.create.useMutation({
+    onSuccess: async (s) => {
+      await utils.sales.invalidate();
+      router.push(`/admin/sales/${s.id}/monitor?created=1`);
+    },
+    onError: onServerError,
+  });
+  const update = api.sales.update.useMutation({
+    onSuccess: async () => {
+      await utils.sales.invalidate();
+      setSaved(true);
+      router.refresh();
+    },
+    onError: onServerError,
+  });
+  const pending = create.isPending || update.isPending;
+
+  const focusFirst = (fields: Partial<Record<Field, string>>) => {
+    const first = (Object.keys(LABELS) as Field[]).find((k) => fields[k]);
+    if (first) document.getElementById(`${id}-${first}`)?.focus();
+  };
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setProblem(null);
+    setSaved(false);
+    const input = toInput(values);
+    if (!editing) {
+      const r = ZCreateSaleInput.safeParse(input);
+      if (!r.success) return showErrors(r.error);
+      setErrors({});
+      create.mutate(r.data);
+      return;
+    }
+    // Send only what changed: minute-precision inputs must not "move" a start that has passed.
+    const changed: Record<string, unknown> = { id: sale.id };
+    for (const k of Object.keys(LABELS) as Field[]) if (values[k] !== initial[k]) changed[k] = input[k];
+    const r = ZUpdateSaleInput.safeParse(changed);
+    if (!r.success) return showErrors(r.error);
+    // The window rule needs both ends: check the pair as the form shows it.
+    const pair = ZCreateSaleInput.safeParse(input);
+    const windowErr = pair.success ? undefined : z.flattenError(pair.error).fieldErrors.endsAt?.[0];
+    if (windowErr) {
+      setErrors({ endsAt: windowErr });
+      focusFirst({ endsAt: windowErr });
+      return;
+    }
+    setErrors({});
+    update.mutate(r.data);
+  };
+
+  const showErrors = (err: z.ZodError) => {
+    const fe = z.flattenError(err).fieldErrors as Partial<Record<Field, string[]>>;
+    const next: Partial<Record<Field, string>> = {};
+    for (const k of Object.keys(LABELS) as Field[]) if (fe[k]?.[0]) next[k] = fe[k]![0];
+    setErrors(next);
+    focusFirst(next);
+  };
+
+  const set = (k: Field) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [k]: e.target.value }));
+  const describedBy = (k: Field, hint?: boolean) =>
+    [errors[k] ? `${id}-${k}-error` : '', hint ? `${id}-${k}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const err = (k: Field) =>
+    errors[k] ? (
+      <p className="field-error" id={`${id}-${k}-error`} data-testid={`error-${k}`}>
+        {errors[k]}
+      </p>
+    ) : null;
+  const lockedQty = editing && started;
+
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-label={editing ? 'Edit sale' : 'New sale'}>
+      {problem && (
+        <div className="notice bad" role="alert" data-testid="form-error">
+          {problem}
+        </div>
+      )}
+      {saved && (
+        <div className="notice ok" role="status">
+          Saved.
+        </div>
+      )}
+      <div className="form-grid">
+        <div className="field full">
+          <label htmlFor={`${id}-name`}>{LABELS.name}</label>
+          <input id={`${id}-name`} name="name" value={values.name} onChange={set('name')} aria-invalid={!!errors.name || undefined} aria-describedby={describedBy('name')} maxLength={200} />
+          {err('name')}
+        </div>
+        <div className="field full">
+          <label htmlFor={`${id}-description`}>{LABELS.description}</label>
+          <textarea id={`${id}-description`} name="description" value={values.description} onChange={set('description')} aria-invalid={!!errors.description || undefined} aria-describedby={describedBy('description')} />
+          {err('description')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-pricePerUnit`}>{LABELS.pricePerUnit}</label>
+          <input id={`${id}-pricePerUnit`} name="pricePerUnit" type="number" inputMode="decimal" step="0.01" min="0" value={values.pricePerUnit} onChange={set('pricePerUnit')} aria-invalid={!!errors.pricePerUnit || undefined} aria-describedby={describedBy('pricePerUnit')} />
+          {err('pricePerUnit')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-startingQuantity`}>{LABELS.startingQuantity}</label>
+          <input id={`${id}-startingQuantity`} name="startingQuantity" type="number" inputMode="numeric" step="1" min="1" value={values.startingQuantity} onChange={set('startingQuantity')} disabled={lockedQty} aria-invalid={!!errors.startingQuantity || undefined} aria-describedby={describedBy('startingQuantity', lockedQty)} />
+          {lockedQty && (
+            <p className="hint" id={`${id}-startingQuantity-hint`}>
+              Fixed once the sale has started.
+            </p>
+          )}
+          {err('startingQuantity')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-startsAt`}>{LABELS.startsAt}</label>
+          <input id={`${id}-startsAt`} name="startsAt" type="datetime-local" value={values.startsAt} onChange={set('startsAt')} disabled={lockedQty} aria-invalid={!!errors.startsAt || undefined} aria-describedby={describedBy('startsAt', true)} />
+          <p className="hint" id={`${id}-startsAt-hint`}>
+            Your local time{tz ? ` (${tz})` : ''}.
+          </p>
+          {err('startsAt')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-endsAt`}>{LABELS.endsAt}</label>
+          <input id={`${id}-endsAt`} name="endsAt" type="datetime-local" value={values.endsAt} onChange={set('endsAt')} aria-invalid={!!errors.endsAt || undefined} aria-describedby={describedBy('endsAt')} />
+          {err('endsAt')}
+        </div>
+      </div>
+      <div className="row">
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? 'Saving…' : editing ? 'Save changes' : 'Create sale'}
+        </button>
+      </div>
+    </form>
+  );
+}

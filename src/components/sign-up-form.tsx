@@ -1,0 +1,89 @@
+'use client';
+import { signIn } from 'next-auth/react';
+import { useId, useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import { api } from '@/trpc/react';
+import { ZAdminSignUpInput } from '@/server/users/users.schema';
+import { errorInfo } from './errors';
+
+type Field = 'email' | 'password' | 'confirm';
+
+/** The first admin's account (the page only shows this while no admin exists; the server checks again). */
+export function SignUpForm() {
+  const id = useId();
+  const [values, setValues] = useState<Record<Field, string>>({ email: '', password: '', confirm: '' });
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [signingIn, setSigningIn] = useState(false);
+  const signUp = api.users.signUpFirstAdmin.useMutation();
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setProblem(null);
+    const parsed = ZAdminSignUpInput.safeParse({ email: values.email, password: values.password });
+    const next: Partial<Record<Field, string>> = {};
+    if (!parsed.success) {
+      const fe = z.flattenError(parsed.error).fieldErrors;
+      next.email = fe.email?.[0];
+      next.password = fe.password?.[0];
+    }
+    if (values.confirm !== values.password) next.confirm = 'The passwords do not match';
+    setErrors(next);
+    if (!parsed.success || next.confirm) return;
+    try {
+      await signUp.mutateAsync(parsed.data);
+    } catch (err) {
+      const info = errorInfo(err);
+      setProblem(info.message);
+      return;
+    }
+    setSigningIn(true);
+    const res = await signIn('admin', { ...parsed.data, redirect: false, callbackUrl: '/admin' });
+    if (!res?.ok) {
+      setSigningIn(false);
+      setProblem('Your account was created, but signing in failed: sign in from the sign-in page.');
+      return;
+    }
+    window.location.assign('/admin');
+  };
+
+  const field = (name: Field, label: string, type: string, autoComplete: string) => (
+    <div className="field">
+      <label htmlFor={`${id}-${name}`}>{label}</label>
+      <input
+        id={`${id}-${name}`}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        required
+        value={values[name]}
+        onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
+      />
+      {errors[name] && (
+        <p className="field-error" id={`${id}-${name}-error`}>
+          {errors[name]}
+        </p>
+      )}
+    </div>
+  );
+
+  return (
+    <form className="card stack" style={{ maxWidth: 460, margin: '0 auto' }} onSubmit={(e) => void submit(e)} noValidate>
+      <h1>Create the first admin</h1>
+      <p className="muted small">No admin exists yet. The first account created here runs the sales; after that, sign-up closes.</p>
+      {problem && (
+        <div className="notice bad" role="alert">
+          {problem}
+        </div>
+      )}
+      {field('email', 'Email', 'email', 'email')}
+      {field('password', 'Password (at least 8 characters)', 'password', 'new-password')}
+      {field('confirm', 'Repeat the password', 'password', 'new-password')}
+      <button type="submit" className="btn wide" disabled={signUp.isPending || signingIn}>
+        {signUp.isPending ? 'Creating…' : signingIn ? 'Signing in…' : 'Create admin account'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that validate
+ * the requests (z.toJSONSchema; OpenAPI 3.1 uses JSON Schema 2020-12 as is).
+ */
+import { z } from 'zod';
+import type { Route } from './routes';
+import { ZErrorResponse } from './rest.schema';
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  400: 'Invalid input: `error.fields` names each offending field',
+  401: 'No or invalid bearer token',
+  403: 'Signed in, but not an admin',
+  404: 'Not found',
+  409: 'Refused by the sale rules (see `error.code`)',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  429: 'Rate limited: retry after `Retry-After` seconds',
+  500: 'Internal error (the answer carries only a request id)',
+  503: 'A backing service is unavailable',
+};
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      // Emails are trimmed and lower-cased before the format check (a pipe): say what is expected.
+      const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; out?: { _zod?: { def?: { format?: string } } } } } })._zod.def;
+      if (def.type === 'pipe' && def.out?._zod?.def?.format === 'email') ctx.jsonSchema.format = 'email';
+    },
+  }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+/** Drops the properties that travel as path parameters from an input schema. */
+function withoutParams(schema: JsonSchema, params: string[]): JsonSchema {
+  if (!params.length || !schema.properties) return schema;
+  const properties = { ...schema.properties };
+  for (const p of params) delete properties[p];
+  const required = schema.required?.filter((r) => !params.includes(r));
+  return { ...schema, properties, ...(required?.length ? { required } : { required: undefined }) };
+}
+
+export function buildOpenApi(routes: Route[], base: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const errorRef = { $ref: '#/components/schemas/Error' };
+
+  for (const route of routes) {
+    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+    const oasPath = `${base}${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
+    const input = route.input ? toSchema(route.input.schema, 'input') : undefined;
+    const parameters: unknown[] = params.map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: input?.properties?.[name] ?? { type: 'string' },
+    }));
+    let requestBody: unknown;
+    if (input && route.input?.from === 'query') {
+      const q = withoutParams(input, params);
+      for (const [name, schema] of Object.entries(q.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
+      }
+    } else if (input) {
+      requestBody = { required: true, content: { 'application/json': { schema: withoutParams(input, params) } } };
+    }
+
+    const statuses = new Set<number>([400, 500, ...(route.errors ?? [])]);
+    if (route.auth === 'admin') [401, 403].forEach((s) => statuses.add(s));
+    if (route.rateLimit) statuses.add(429);
+    if (requestBody) [413, 415].forEach((s) => statuses.add(s));
+    const ok = route.status ?? 200;
+    const responses: Record<string, unknown> = {
+      [ok]: { description: STATUS_TEXT[ok] ?? 'OK', content: { 'application/json': { schema: toSchema(route.response, 'output') } } },
+    };
+    for (const s of [...statuses].sort()) {
+      responses[s] = {
+        description: STATUS_TEXT[s] ?? 'Error',
+        ...(s === 429 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } } : {}),
+        content: { 'application/json': { schema: errorRef } },
+      };
+    }
+
+    (paths[oasPath] ??= {})[route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      tags: [route.tag],
+      ...(route.auth === 'admin' ? { security: [{ bearer: [] }] } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(requestBody ? { requestBody } : {}),
+      ...(route.rateLimit ? { 'x-rate-limit': `per IP and per email (${route.rateLimit})` } : {}),
+      responses,
+    };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Flash sale API',
+      version: '1.0.0',
+      description:
+        'Seed-compatible REST API of the flash sale platform: FIFO queue, Fast Pass grants, durable holds and an atomic confirm. ' +
+        'Buyers identify by email (as in the original system); admin endpoints need a bearer token from `POST /auth/sign-in`. ' +
+        'Errors are `{ error: { code, message, fields?, requestId } }`.',
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'Flash sales', description: 'Public sale status' },
+      { name: 'Orders', description: 'Buy, wait, confirm' },
+      { name: 'Auth', description: 'Admin sign-in' },
+      { name: 'Admin', description: 'Sales and orders administration (bearer token, admin role)' },
+      { name: 'Health', description: 'Service checks' },
+    ],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: toSchema(ZErrorResponse, 'output') },
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * What the REST API adds to the shared input schemas: the seed's extra confirm field, and the
+ * response shapes. Response schemas document the API (OpenAPI) and the contract tests parse
+ * every answer with them, so the document cannot drift from what the handlers send.
+ */
+import { z } from 'zod';
+import { ZBuyerInput } from '../orders/orders.schema';
+import { PAYMENT_STATUSES, ROLES } from '@models/constants';
+
+/** Seed clients send `totalAmount` with confirm; it is accepted and ignored (the sale's price is charged). */
+export const ZRestConfirmInput = ZBuyerInput.extend({
+  totalAmount: z.number({ error: 'totalAmount must be a number' }).min(0).optional().describe('Ignored: the sale price is charged'),
+});
+
+/** The public sale: by id, or (seed behaviour) the current sale, else the next upcoming one. */
+export const ZPublicSaleQuery = z
+  .object({
+    flashSaleId: z
+      .string({ error: 'flashSaleId must be a string' })
+      .trim()
+      .regex(/^[a-f0-9]{24}$/i, { error: 'flashSaleId must be a 24-character hex id' })
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  })
+  .strict();
+
+const ZIso = z.string().describe('ISO 8601 date-time');
+
+export const ZErrorResponse = z.object({
+  error: z.object({
+    code: z.string().describe('Stable machine-readable code, e.g. INVALID_INPUT, SOLD_OUT, RATE_LIMITED'),
+    message: z.string().describe('For people; names the offending field(s) for INVALID_INPUT'),
+    fields: z.record(z.string(), z.array(z.string())).optional().describe('INVALID_INPUT: messages per field'),
+    requestId: z.string().optional(),
+  }),
+});
+
+export const ZSaleItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  startingQuantity: z.number().int(),
+  currentQuantity: z.number().int(),
+  pricePerUnit: z.number(),
+  startsAt: ZIso,
+  endsAt: ZIso,
+  createdAt: ZIso.optional(),
+  updatedAt: ZIso.optional(),
+});
+
+export const ZSaleStatus = z.enum(['upcoming', 'ongoing', 'ended']);
+
+export const ZPublicSaleResponse = z.object({
+  item: ZSaleItem,
+  meta: z.object({
+    status: ZSaleStatus,
+    soldOut: z.boolean(),
+    progress: z.object({ remaining: z.number().int(), starting: z.number().int(), ratio: z.number() }),
+    available: z.number().int().describe('Units free to be granted right now'),
+    holdsLive: z.number().int(),
+    queueSize: z.number().int(),
+    fastPass: z.boolean(),
+    startsInSec: z.number().int(),
+    endsInSec: z.number().int(),
+    serverTime: ZIso,
+  }),
+});
+
+export const ZPositionDetail = z.enum(['queued', 'held', 'purchased', 'expired', 'cancelled', 'sold_out', 'closed', 'none']);
+
+export const ZPositionResponse = z.object({
+  status: z.enum(['queued', 'ready', 'none']).describe('Seed status: ready = you hold a unit, confirm now'),
+  detail: ZPositionDetail.describe('The full state: held, purchased, expired, cancelled, sold_out, closed, ...'),
+  position: z.number().int().describe('1-based place in the queue; 0 when not queued'),
+  ahead: z.number().int(),
+  size: z.number().int().describe('Queue length'),
+  hasActiveHold: z.boolean(),
+  holdTtlSec: z.number().int().describe('Seconds left on the hold; 0 when none'),
+  holdExpiresAt: ZIso.nullable(),
+  etaSec: z.number().int().nullable(),
+  available: z.number().int(),
+});
+
+export const ZBuyResponse = ZPositionResponse.extend({
+  queued: z.boolean().describe('true while waiting in the queue (false once held)'),
+});
+
+export const ZOrder = z.object({
+  id: z.string(),
+  flashSaleId: z.string(),
+  userEmail: z.string(),
+  paymentStatus: z.enum(PAYMENT_STATUSES),
+  totalAmount: z.number(),
+  holdWorkflowId: z.string(),
+  createdAt: ZIso,
+});
+
+export const ZConfirmResponse = z.object({ ok: z.literal(true), orderId: z.string(), order: ZOrder });
+
+export const ZCancelResponse = ZPositionResponse.extend({ cancelled: z.literal(true) });
+
+export const ZOrderRow = ZOrder.extend({ saleName: z.string() });
+
+export const ZByEmailResponse = z.object({ items: z.array(ZOrderRow), total: z.number().int() });
+
+export const ZAdminOrdersResponse = z.object({
+  items: z.array(ZOrderRow),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pages: z.number().int(),
+});
+
+export const ZSaleListResponse = z.object({ items: z.array(ZSaleItem.extend({ status: ZSaleStatus })), total: z.number().int() });
+
+export const ZDeleteSaleResponse = z.object({ id: z.string(), deleted: z.literal(true) });
+
+export const ZQueueOverviewResponse = z.looseObject({
+  sale: ZSaleItem,
+  queueSize: z.number().int(),
+  queueHead: z.array(z.string()),
+  holdsLive: z.number().int(),
+  sold: z.number().int(),
+  available: z.number().int(),
+  remaining: z.number().int(),
+  fastPass: z.object({ active: z.boolean(), threshold: z.number().int(), percent: z.number() }),
+  grantsTotal: z.number().int(),
+  grantsPerSecond: z.array(z.number().int()).describe('Grants in each of the last 60 seconds, oldest first'),
+  fairness: z.object({
+    inversions: z.number().int().describe('Pairs granted out of arrival order, over all grants'),
+    fastPassInversions: z.number().int(),
+  }),
+  holds: z.array(
+    z.object({
+      email: z.string(),
+      token: z.string(),
+      expiresAt: ZIso,
+      secondsLeft: z.number().int(),
+      workflowId: z.string(),
+      temporalUrl: z.string(),
+    }),
+  ),
+  reconciliation: z.object({
+    starting: z.number().int(),
+    sold: z.number().int(),
+    stock: z.number().int(),
+    holdsLive: z.number().int(),
+    balanced: z.boolean(),
+  }),
+  serverTime: ZIso,
+});
+
+const ZServiceHealth = z.object({ ok: z.boolean(), latencyMs: z.number() });
+
+export const ZHealthResponse = z.object({
+  ok: z.boolean(),
+  services: z.object({ redis: ZServiceHealth, mongo: ZServiceHealth, temporal: ZServiceHealth }),
+  mongoKind: z.string(),
+});
+
+export const ZSignInResponse = z.object({
+  token: z.string().describe('Send as `Authorization: Bearer <token>`'),
+  tokenType: z.literal('Bearer'),
+  expiresInSec: z.number().int(),
+  user: z.object({ email: z.string(), role: z.enum(ROLES) }),
+});

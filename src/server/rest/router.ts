@@ -1,0 +1,203 @@
+/**
+ * The REST API as one Node request handler (no framework, no Next on the path): matches the route
+ * table, checks the bearer token for admin routes, validates input with the route's zod schema,
+ * applies rate limits, calls the handler, and answers JSON. Also serves the OpenAPI document
+ * (`<base>/openapi.json`) and the docs page (`/docs`, `<base>/docs`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { env } from '@/env';
+import type { AppDeps } from '../deps';
+import { defaultDeps } from '../deps';
+import { sessionFromRequest } from '../auth/session';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { clientIp } from '../http/client-ip';
+import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
+import { setRouteLabel } from '../metrics/http';
+import { saleScripts } from '../redis/scripts';
+import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
+import { Reply, routes as defaultRoutes, type Method, type RestContext, type Route } from './routes';
+import { buildOpenApi } from './openapi';
+import { docsPage } from './docs';
+
+export const REST_BASE_PATH = '/api/v1';
+
+export interface RestOptions {
+  /** Services' dependencies (default: the process-wide ones built from env). */
+  deps?: () => AppDeps;
+  basePath?: string;
+  rateLimits?: () => RateLimitSettings;
+  maxBodyBytes?: number;
+  routes?: Route[];
+}
+
+interface Compiled {
+  route: Route;
+  label: string;
+}
+
+interface PathEntry {
+  pattern: string;
+  regex?: RegExp;
+  params: string[];
+  methods: Map<string, Compiled>;
+}
+
+const ALLOW_HEADERS = 'authorization, content-type, x-request-id';
+
+function compile(routes: Route[], base: string) {
+  const statics = new Map<string, PathEntry>();
+  const dynamic: PathEntry[] = [];
+  for (const route of routes) {
+    const pattern = `${base}${route.path}`;
+    const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+    let entry = params.length ? dynamic.find((e) => e.pattern === pattern) : statics.get(pattern);
+    if (!entry) {
+      entry = { pattern, params, methods: new Map() };
+      if (params.length) {
+        entry.regex = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '([^/]+)')}$`);
+        dynamic.push(entry);
+      } else {
+        statics.set(pattern, entry);
+      }
+    }
+    entry.methods.set(route.method, { route, label: `${route.method} ${pattern}` });
+  }
+  return (path: string): { entry: PathEntry; params: Record<string, string> } | undefined => {
+    const hit = statics.get(path);
+    if (hit) return { entry: hit, params: {} };
+    for (const entry of dynamic) {
+      const m = entry.regex!.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      entry.params.forEach((name, i) => {
+        try {
+          params[name] = decodeURIComponent(m[i + 1]!);
+        } catch {
+          params[name] = m[i + 1]!;
+        }
+      });
+      return { entry, params };
+    }
+    return undefined;
+  };
+}
+
+function parseQuery(qs: string): Record<string, string> {
+  if (!qs) return {};
+  return Object.fromEntries(new URLSearchParams(qs));
+}
+
+export function createRestHandler(opts: RestOptions = {}) {
+  const base = opts.basePath ?? REST_BASE_PATH;
+  const deps = opts.deps ?? defaultDeps;
+  const limits = opts.rateLimits ?? rateLimitSettings;
+  const maxBody = opts.maxBodyBytes ?? env.REST_MAX_BODY_BYTES;
+  const table = opts.routes ?? defaultRoutes;
+  const match = compile(table, base);
+  let openApiJson: string | undefined;
+  const openApi = () => (openApiJson ??= JSON.stringify(buildOpenApi(table, base)));
+  const docsHtml = docsPage(`${base}/openapi.json`);
+
+  async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, requestId: string) {
+    const { route } = c;
+    const ctx: RestContext = { deps: deps(), session: null, ip: clientIp(req), requestId };
+    if (route.auth === 'admin') {
+      ctx.session = await sessionFromRequest(req);
+      if (!ctx.session) throw UnauthorizedError();
+      if (ctx.session.role !== 'admin') throw ForbiddenError();
+    }
+    let input: unknown = undefined;
+    if (route.input) {
+      const raw = route.input.from === 'body' ? await readJsonBody(req, maxBody) : parseQuery(query);
+      for (const [from, to] of Object.entries(route.input.rename ?? {})) {
+        if (from in raw && !(to in raw)) raw[to] = raw[from];
+        delete raw[from];
+      }
+      input = route.input.schema.parse({ ...raw, ...params });
+    } else if (query) {
+      throw new RestError(400, 'INVALID_INPUT', 'This endpoint takes no query parameters');
+    }
+    if (route.rateLimit) {
+      const email = (input as { email?: unknown } | undefined)?.email;
+      await checkRateLimit(ctx.deps.redis, limits(), route.rateLimit, { ip: ctx.ip, email: typeof email === 'string' ? email : undefined });
+    }
+    const result = await route.handle(ctx, input);
+    if (result instanceof Reply) {
+      const { status = route.status ?? 200, body, json, headers } = result.init;
+      return sendJson(res, status, json ?? JSON.stringify(body), requestId, headers);
+    }
+    sendJson(res, route.status ?? 200, JSON.stringify(result), requestId);
+  }
+
+  // ioredis only gives an auto-pipeline the Lua commands defined before it was opened: define
+  // them synchronously on the first request, before any command of this tick is queued.
+  let scriptsReady = false;
+
+  return async function restHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!scriptsReady) {
+      scriptsReady = true;
+      saleScripts(deps().redis);
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    let path = q === -1 ? url : url.slice(0, q);
+    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    const query = q === -1 ? '' : url.slice(q + 1);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const requestId = requestIdOf(req);
+
+    try {
+      if (path === `${base}/openapi.json` || path === '/docs' || path === `${base}/docs`) {
+        setRouteLabel(res, `GET ${path === `${base}/openapi.json` ? path : '/docs'}`);
+        if (method !== 'GET' && method !== 'HEAD') throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: 'GET, HEAD' });
+        const isDoc = path !== `${base}/openapi.json`;
+        const body = isDoc ? docsHtml : openApi();
+        res.writeHead(200, {
+          'content-type': isDoc ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(body)),
+          'cache-control': 'no-cache',
+          'access-control-allow-origin': '*',
+          ...(isDoc ? { 'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" } : {}),
+        });
+        res.end(method === 'HEAD' ? undefined : body);
+        return;
+      }
+
+      const found = match(path);
+      if (!found) {
+        setRouteLabel(res, 'unmatched');
+        throw new RestError(404, 'NOT_FOUND', `No endpoint ${method} ${path.slice(0, 200)}; see ${base}/openapi.json`);
+      }
+      const allowed = [...found.entry.methods.keys()].join(', ');
+      if (method === 'OPTIONS') {
+        setRouteLabel(res, `OPTIONS ${found.entry.pattern}`);
+        res.writeHead(204, {
+          allow: allowed,
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': allowed,
+          'access-control-allow-headers': ALLOW_HEADERS,
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+      const c = found.entry.methods.get(method as Method);
+      if (!c) {
+        setRouteLabel(res, `${method} ${found.entry.pattern}`);
+        throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${found.entry.pattern}; use ${allowed}`, { allow: allowed });
+      }
+      setRouteLabel(res, c.label);
+      await run(req, res, c, found.params, query, requestId);
+    } catch (err) {
+      sendError(res, err, requestId, `${method} ${path.slice(0, 200)}`);
+    }
+  };
+}
+
+let shared: ReturnType<typeof createRestHandler> | undefined;
+
+/** The app's REST handler (process-wide deps and env settings). */
+export function restHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  shared ??= createRestHandler();
+  return shared(req, res);
+}

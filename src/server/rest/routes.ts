@@ -1,0 +1,322 @@
+/**
+ * The REST API's route table (seed-compatible paths under /api/v1). Each route names its input
+ * schema (the same zod schemas tRPC uses), where the input comes from, who may call it, its rate
+ * limit and its response schema; the router dispatches from this table and the OpenAPI document
+ * is generated from it. Handlers are thin: they call the services and shape the seed's fields.
+ */
+import type { z } from 'zod';
+import type { AppDeps } from '../deps';
+import type { Session } from '../auth/session';
+import { issueToken } from '../auth/session';
+import type { RateAction } from '../ratelimit';
+import { ZAdminOrdersInput, ZBuyerInput, ZByEmailInput } from '../orders/orders.schema';
+import { adminList, buy, byEmail, cancel, confirm, position, type PositionView } from '../orders/orders.service';
+import { ZCreateSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from '../sales/sales.schema';
+import { createSale, deleteSale, listSales, publicSale, updateSale } from '../sales/sales.service';
+import { overview } from '../queue/queue.service';
+import { health } from '../health/health.service';
+import { ZAdminSignInInput } from '../users/users.schema';
+import { verifyAdmin } from '../users/users.service';
+import { SaleNotFoundError } from '../errors';
+import {
+  ZAdminOrdersResponse,
+  ZBuyResponse,
+  ZByEmailResponse,
+  ZCancelResponse,
+  ZConfirmResponse,
+  ZDeleteSaleResponse,
+  ZHealthResponse,
+  ZPositionResponse,
+  ZPublicSaleQuery,
+  ZPublicSaleResponse,
+  ZQueueOverviewResponse,
+  ZRestConfirmInput,
+  ZSaleItem,
+  ZSaleListResponse,
+  ZSignInResponse,
+} from './rest.schema';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RestContext {
+  deps: AppDeps;
+  session: Session | null;
+  ip: string;
+  requestId: string;
+}
+
+/** A handler's answer when it needs more than `200 + JSON of the value`. */
+export class Reply {
+  constructor(readonly init: { status?: number; body?: unknown; json?: string; headers?: Record<string, string> }) {}
+}
+
+export interface Route<S extends z.ZodType = z.ZodType> {
+  method: Method;
+  /** Path under the base path; `:name` segments are parameters, merged into the input. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: 'Flash sales' | 'Orders' | 'Admin' | 'Auth' | 'Health';
+  auth: 'public' | 'admin';
+  input?: { schema: S; from: 'query' | 'body'; rename?: Record<string, string> };
+  rateLimit?: RateAction;
+  /** Success status (200 unless said otherwise). */
+  status?: number;
+  response: z.ZodType;
+  /** Error statuses worth documenting besides 400/500 (401/403 are added for admin routes). */
+  errors?: number[];
+  /** Resolves to the value to send as JSON, or a Reply. */
+  handle: (ctx: RestContext, input: z.output<S>) => Promise<unknown>;
+}
+
+const defineRoute = <S extends z.ZodType>(r: Route<S>): Route => r as unknown as Route;
+
+type PositionStatusSeed = 'queued' | 'ready' | 'none';
+
+/** The seed's status (queued | ready | none) beside the full one (`detail`). */
+export function seedPosition(v: PositionView) {
+  const status: PositionStatusSeed = v.status === 'held' ? 'ready' : v.status === 'queued' ? 'queued' : 'none';
+  return { ...v, status, detail: v.status };
+}
+
+// The same public-sale object is handed out for 250 ms: serialise it once, not per request.
+const serialised = new WeakMap<object, string>();
+const jsonOnce = (value: object): Reply => {
+  let json = serialised.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    serialised.set(value, json);
+  }
+  return new Reply({ json });
+};
+
+const TOKEN_TTL_SEC = 12 * 3600;
+
+export const routes: Route[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/flash-sales/public/sale',
+    operationId: 'getPublicSale',
+    summary: 'A sale with its live status (cached briefly: the same for every buyer)',
+    description:
+      'With `flashSaleId`: that sale. Without it (seed behaviour): the sale running now, else the next upcoming one; 404 when there is none.',
+    tag: 'Flash sales',
+    auth: 'public',
+    input: { schema: ZPublicSaleQuery, from: 'query' },
+    response: ZPublicSaleResponse,
+    errors: [404],
+    async handle({ deps }, { flashSaleId }) {
+      let id = flashSaleId;
+      if (!id) {
+        const sales = await listSales(deps, 'all');
+        const now = Date.now();
+        const current = sales.filter((s) => s.status === 'ongoing').sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
+        const next = sales.filter((s) => s.startsAt.getTime() > now).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
+        id = (current ?? next)?.id;
+        if (!id) throw SaleNotFoundError('(none running or upcoming)');
+      }
+      return jsonOnce(await publicSale(deps, id));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/orders/buy',
+    operationId: 'buy',
+    summary: 'Join the sale queue (FIFO); retrying is safe and returns the same place',
+    description:
+      'Answers with the queue position and hold state. The hold arrives asynchronously: poll `GET /orders/position` (with backoff) until `status` is `ready`, then confirm. 409 when the buyer already purchased, the sale is sold out, not started or ended.',
+    tag: 'Orders',
+    auth: 'public',
+    input: { schema: ZBuyerInput, from: 'body' },
+    rateLimit: 'buy',
+    response: ZBuyResponse,
+    errors: [404, 409, 429],
+    async handle({ deps }, input) {
+      const r = await buy(deps, input);
+      return { ...seedPosition(r), queued: r.queued };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orders/position',
+    operationId: 'position',
+    summary: "A buyer's place in the queue and hold state",
+    description: '`status`: `queued` (waiting), `ready` (holding a unit: confirm before `holdTtlSec` runs out) or `none`; `detail` says which none (purchased, expired, sold_out, ...).',
+    tag: 'Orders',
+    auth: 'public',
+    input: { schema: ZBuyerInput, from: 'query' },
+    response: ZPositionResponse,
+    errors: [404],
+    async handle({ deps }, input) {
+      return seedPosition(await position(deps, input));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/orders/confirm',
+    operationId: 'confirm',
+    summary: 'Pay for the held unit (atomic decrement + order); repeating returns the same order',
+    description: '409 NO_ACTIVE_HOLD when there is no live hold (never granted, expired or cancelled); 409 when the sale ended or sold out.',
+    tag: 'Orders',
+    auth: 'public',
+    input: { schema: ZRestConfirmInput, from: 'body' },
+    rateLimit: 'confirm',
+    response: ZConfirmResponse,
+    errors: [404, 409, 429],
+    async handle({ deps }, { email, flashSaleId }) {
+      const order = await confirm(deps, { email, flashSaleId });
+      return { ok: true, orderId: order.id, order };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/orders/cancel',
+    operationId: 'cancel',
+    summary: 'Leave the queue or give the held unit back',
+    tag: 'Orders',
+    auth: 'public',
+    input: { schema: ZBuyerInput, from: 'body' },
+    rateLimit: 'confirm',
+    response: ZCancelResponse,
+    errors: [404, 409, 429],
+    async handle({ deps }, input) {
+      return { ...seedPosition(await cancel(deps, input)), cancelled: true };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orders/by-email',
+    operationId: 'ordersByEmail',
+    summary: "A buyer's orders, newest first (at most 200)",
+    tag: 'Orders',
+    auth: 'public',
+    input: { schema: ZByEmailInput, from: 'query' },
+    response: ZByEmailResponse,
+    async handle({ deps }, { email }) {
+      const items = await byEmail(deps, email);
+      return { items, total: items.length };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/auth/sign-in',
+    operationId: 'signIn',
+    summary: 'Admin sign-in: email + password -> bearer token for the admin endpoints',
+    tag: 'Auth',
+    auth: 'public',
+    input: { schema: ZAdminSignInInput, from: 'body' },
+    rateLimit: 'signin',
+    response: ZSignInResponse,
+    errors: [401, 429],
+    async handle({ deps }, input) {
+      const session = await verifyAdmin(deps, input);
+      const token = await issueToken(session, TOKEN_TTL_SEC);
+      return { token, tokenType: 'Bearer', expiresInSec: TOKEN_TTL_SEC, user: session };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/flash-sales',
+    operationId: 'listSales',
+    summary: 'All sales (or only live / upcoming / ended ones), newest start first',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZListSalesInput, from: 'query' },
+    response: ZSaleListResponse,
+    async handle({ deps }, { scope }) {
+      const items = await listSales(deps, scope);
+      return { items, total: items.length };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/flash-sales',
+    operationId: 'createSale',
+    summary: 'Create a sale (its stock, window and price); its sale workflow starts at once',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZCreateSaleInput, from: 'body' },
+    status: 201,
+    response: ZSaleItem,
+    async handle({ deps }, input) {
+      return createSale(deps, input);
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/flash-sales/:id',
+    operationId: 'updateSale',
+    summary: 'Change a sale (stock and start are locked once it has started)',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZUpdateSaleInput, from: 'body' },
+    response: ZSaleItem,
+    errors: [404, 409],
+    async handle({ deps }, input) {
+      return updateSale(deps, input);
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/flash-sales/:id',
+    operationId: 'deleteSale',
+    summary: 'Delete a sale that has no orders, queue or holds',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZSaleRefInput, from: 'query' },
+    response: ZDeleteSaleResponse,
+    errors: [404, 409],
+    async handle({ deps }, { id }) {
+      return deleteSale(deps, id);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orders/admin/list',
+    operationId: 'adminListOrders',
+    summary: 'Orders, filtered by sale, status or email, paginated (`limit` is accepted for `pageSize`)',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZAdminOrdersInput, from: 'query', rename: { limit: 'pageSize' } },
+    response: ZAdminOrdersResponse,
+    async handle({ deps }, input) {
+      return adminList(deps, input);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orders/admin/queue/:flashSaleId/overview',
+    operationId: 'queueOverview',
+    summary: "A sale's queue, live holds, grants per second, fairness (FIFO inversions) and reconciliation",
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZSaleIdInput, from: 'query' },
+    response: ZQueueOverviewResponse,
+    errors: [404],
+    async handle({ deps }, { flashSaleId }) {
+      return overview(deps, flashSaleId);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Whether Redis, MongoDB and Temporal answer (503 when one does not)',
+    tag: 'Health',
+    auth: 'public',
+    response: ZHealthResponse,
+    errors: [503],
+    async handle({ deps }) {
+      const h = await health(deps);
+      // Only up/down and latency: a failing probe's message may name hosts and ports.
+      const brief = (s: { ok: boolean; latencyMs: number }) => ({ ok: s.ok, latencyMs: s.latencyMs });
+      const body = {
+        ok: h.ok,
+        services: { redis: brief(h.services.redis), mongo: brief(h.services.mongo), temporal: brief(h.services.temporal) },
+        mongoKind: h.mongoKind,
+      };
+      return new Reply({ status: h.ok ? 200 : 503, body });
+    },
+  }),
+];

@@ -1,0 +1,145 @@
+/**
+ * Prometheus metrics of app and worker, against the real engine: a purchase, an expired hold and
+ * a refused decrement driven through the REST API show up at the app's /api/metrics and at the
+ * worker's metrics endpoint.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FlashSale } from '@models/index';
+import { createRestHandler } from '@/server/rest';
+import { appMetricsHandler, instrumentHttp, trpcRouteLabel } from '@/server/metrics/http';
+import { startWorkerMetricsServer } from '@/server/metrics/worker';
+import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+
+/** Sum of the samples of `name` whose labels include all of `labels`. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  let seen = false;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = m[3] ?? '';
+    if (Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`))) {
+      total += Number(m[4]);
+      seen = true;
+    }
+  }
+  return seen ? total : NaN;
+}
+
+const listen = async (server: Server) => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+describe('metrics', () => {
+  let engine: Engine;
+  let app: Server;
+  let worker: Server;
+  let appUrl: string;
+  let workerUrl: string;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(appUrl + path, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const heldSoon = (email: string, saleId: string) =>
+    waitFor(async () => (await call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${saleId}`)).json.status === 'ready', 20_000, 'hold');
+
+  before(async () => {
+    engine = await startEngine({ holdTtlSec: 3, holdGraceSec: 1 });
+    const rest = createRestHandler({ deps: () => engine.deps });
+    const metrics = appMetricsHandler(() => engine.deps);
+    // The same routing as src/server.ts: REST, metrics, everything timed.
+    app = createServer(
+      instrumentHttp(
+        (req, res) => {
+          if (req.url?.startsWith('/api/metrics')) return void metrics(req, res);
+          void rest(req, res);
+        },
+        () => 'other',
+      ),
+    );
+    appUrl = await listen(app);
+    worker = await startWorkerMetricsServer(0, '127.0.0.1');
+    workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    app.closeAllConnections();
+    await new Promise<void>((r) => app.close(() => r()));
+    worker.closeAllConnections();
+    await new Promise<void>((r) => worker.close(() => r()));
+    await engine.stop();
+  });
+
+  it('app and worker count a purchase, an expiry and a refused decrement; live gauges show the sale', async () => {
+    const sale = await openSale(engine, 3, { price: 5 });
+    const payer = uniqueEmail('payer');
+    const idler = uniqueEmail('idler');
+    const refused = uniqueEmail('refused');
+
+    assert.equal((await call('POST', '/api/v1/orders/buy', { email: payer, flashSaleId: sale.id })).status, 200);
+    assert.equal((await call('POST', '/api/v1/orders/buy', { email: idler, flashSaleId: sale.id })).status, 200);
+    await heldSoon(payer, sale.id);
+    assert.equal((await call('POST', '/api/v1/orders/confirm', { email: payer, flashSaleId: sale.id })).status, 200);
+
+    // The idler's 3-second hold runs out and its unit goes back.
+    await heldSoon(idler, sale.id);
+    await waitFor(
+      async () => (await call('GET', `/api/v1/orders/position?email=${encodeURIComponent(idler)}&flashSaleId=${sale.id}`)).json.detail === 'expired',
+      20_000,
+      'expiry',
+    );
+
+    // MongoDB says nothing is left while Redis still granted a hold: the conditional decrement refuses.
+    assert.equal((await call('POST', '/api/v1/orders/buy', { email: refused, flashSaleId: sale.id })).status, 200);
+    await heldSoon(refused, sale.id);
+    await FlashSale.updateOne({ _id: sale.id }, { $set: { currentQuantity: 0 } });
+    const no = await call('POST', '/api/v1/orders/confirm', { email: refused, flashSaleId: sale.id });
+    assert.notEqual(no.status, 200, 'the refused confirm makes no order (its status is checked in rest.contract)');
+
+    const res = await fetch(`${appUrl}/api/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    const text = await res.text();
+    const buyRoute = { method: 'POST', route: 'POST /api/v1/orders/buy', status: '200' };
+    assert.ok(sample(text, 'flashsale_http_request_duration_seconds_count', buyRoute) >= 3, 'buy latency histogram by route and status');
+    assert.ok(sample(text, 'flashsale_http_request_duration_seconds_bucket', { ...buyRoute, le: '+Inf' }) >= 3);
+    assert.ok(sample(text, 'flashsale_http_request_duration_seconds_count', { route: 'POST /api/v1/orders/confirm', status: '200' }) >= 1);
+    assert.ok(sample(text, 'flashsale_buys_total', { result: 'queued' }) >= 3);
+    assert.ok(sample(text, 'flashsale_confirms_total', { result: 'paid' }) >= 1);
+    assert.match(text, /^# TYPE flashsale_oversell_guard_rejections_total counter$/m);
+    assert.ok(sample(text, 'flashsale_workflow_start_seconds_count', { op: 'start' }) >= 3, 'workflow start latency');
+    assert.equal(sample(text, 'flashsale_units_sold', { sale_id: sale.id }), 3, 'units sold (Mongo) of the live sale');
+    assert.ok(sample(text, 'flashsale_queue_size', { sale_id: sale.id }) >= 0);
+    assert.ok(sample(text, 'flashsale_holds_live', { sale_id: sale.id }) >= 0);
+    assert.ok(sample(text, 'flashsale_stock_available', { sale_id: sale.id }) >= 0);
+    assert.ok(sample(text, 'process_cpu_seconds_total') > 0, 'default process metrics');
+    assert.doesNotMatch(text, /mongodb:\/\/|redis:\/\//);
+
+    const w = await (await fetch(`${workerUrl}/api/metrics`)).text();
+    assert.ok(sample(w, 'flashsale_worker_grants_total') >= 3, 'grants');
+    assert.ok(sample(w, 'flashsale_worker_hold_expiries_total') >= 1, 'expiries');
+    assert.ok(sample(w, 'flashsale_worker_releases_total', { outcome: 'expired' }) >= 1, 'releases');
+    assert.ok(sample(w, 'flashsale_worker_confirms_total', { result: 'paid' }) >= 1, 'confirms');
+    assert.ok(sample(w, 'flashsale_worker_oversell_guard_rejections_total', { reason: 'no_stock' }) >= 1, 'oversell guard');
+    assert.ok(sample(w, 'flashsale_worker_activity_duration_seconds_count', { activity: 'tryGrant', outcome: 'ok' }) >= 3, 'activity latency');
+    assert.ok(sample(w, 'flashsale_worker_activity_duration_seconds_count', { activity: 'finalizeOrder' }) >= 2);
+    assert.equal((await fetch(`${workerUrl}/nope`)).status, 404);
+    assert.equal((await fetch(`${workerUrl}/api/metrics`, { method: 'POST' })).status, 405);
+  });
+
+  it('tRPC route labels only name known procedures', () => {
+    const label = trpcRouteLabel(['orders.buy', 'orders.position']);
+    assert.equal(label('/api/trpc/orders.buy?batch=1'), 'trpc orders.buy');
+    assert.equal(label('/api/trpc/orders.buy,orders.position?batch=1'), 'trpc (batch)');
+    assert.equal(label('/api/trpc/made.up.name'), 'trpc (unknown)');
+  });
+});

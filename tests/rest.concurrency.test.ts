@@ -1,0 +1,89 @@
+/**
+ * The REST API under concurrency, against the real engine: a crowd of distinct buyers arriving
+ * at once each gets exactly one unit, confirms race safely, and nothing is oversold.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FlashSale, Order } from '@models/index';
+import { createRestHandler } from '@/server/rest';
+import * as S from '@/server/rest/rest.schema';
+import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+
+describe('REST API under concurrency', () => {
+  let engine: Engine;
+  let server: Server;
+  let base: string;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as unknown };
+  };
+  const parse = <T extends { parse: (v: unknown) => unknown }>(r: { status: number; json: unknown }, schema: T) => {
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    return schema.parse(r.json) as ReturnType<T['parse']>;
+  };
+
+  before(async () => {
+    engine = await startEngine();
+    const handler = createRestHandler({
+      deps: () => engine.deps,
+      // Everyone comes from 127.0.0.1 here: the per-address limit must not be the thing under test.
+      rateLimits: () => ({
+        enabled: true,
+        windowSec: 10,
+        limits: { buy: { perIp: 1_000_000, perEmail: 10 }, confirm: { perIp: 1_000_000, perEmail: 40 }, signin: { perIp: 10, perEmail: 0 } },
+      }),
+    });
+    server = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await engine.stop();
+  });
+
+  it('200 parallel buys of distinct emails: all 200, one unit each; 200 parallel confirms: 200 orders, no oversell', async () => {
+    const N = 200;
+    const sale = await openSale(engine, N);
+    const emails = Array.from({ length: N }, (_, i) => uniqueEmail(`crowd${i}`));
+
+    const buys = await Promise.all(emails.map((email) => call('POST', '/api/v1/orders/buy', { email, flashSaleId: sale.id })));
+    for (const b of buys) parse(b, S.ZBuyResponse);
+
+    await waitFor(
+      async () => {
+        const r = await call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`);
+        return parse(r, S.ZPublicSaleResponse).meta.holdsLive === N;
+      },
+      90_000,
+      `${N} holds`,
+    );
+    const positions = await Promise.all(
+      emails.map((email) => call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`)),
+    );
+    for (const p of positions) assert.equal(parse(p, S.ZPositionResponse).status, 'ready');
+
+    // Each buyer confirms twice at once (a double click): one order each, the same answer twice.
+    const confirms = await Promise.all(
+      [...emails, ...emails].map((email) => call('POST', '/api/v1/orders/confirm', { email, flashSaleId: sale.id })),
+    );
+    const ids = confirms.map((c) => parse(c, S.ZConfirmResponse).orderId);
+    assert.deepEqual(ids.slice(0, N), ids.slice(N), 'a double confirm returns the same order');
+    assert.equal(new Set(ids).size, N, 'one order per buyer');
+
+    const doc = await FlashSale.findById(sale.id).lean();
+    assert.equal(doc?.currentQuantity, 0);
+    assert.equal(await Order.countDocuments({ flashSaleId: sale.id }), N);
+    const late = await call('POST', '/api/v1/orders/buy', { email: uniqueEmail(), flashSaleId: sale.id });
+    assert.equal(late.status, 409);
+    assert.equal((late.json as { error: { code: string } }).error.code, 'SOLD_OUT');
+  });
+});
