@@ -158,6 +158,7 @@ async function main(): Promise<void> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       HOLD_TTL_SECONDS: String(opts.holdTtlSec),
       WORKER_METRICS_PORT: String(workerMetricsPort),
+      ...(opts.workerConcurrency ? { WORKER_CONCURRENCY: String(opts.workerConcurrency) } : {}),
     };
     say('bench', `starting app (production, port ${port}), worker (task queue ${taskQueue}), hello-world (port ${helloPort})`);
     const app = await spawnManaged('app', tsx, ['src/server.ts'], { cwd: repoRoot, env, output: { kind: 'file', path: file('app.log') }, stopTimeoutMs: 10_000 });
@@ -292,6 +293,8 @@ async function main(): Promise<void> {
     const cpuSeries: CpuSeries = cpu ? (cpu as ReturnType<typeof sampleCpu>).stop() : { groups: {}, machine: [], intervalMs: 1000 };
     await sleep(2000);
     const [appAfter, workerAfter] = await Promise.all([scrape(appMetricsUrl), scrape(workerMetricsUrl)]);
+    writeFileSync(file('metrics-app.json'), JSON.stringify({ before: appBefore, after: appAfter }));
+    writeFileSync(file('metrics-worker.json'), JSON.stringify({ before: workerBefore, after: workerAfter }));
     const appDelta = delta(appBefore, appAfter);
     const workerDelta = delta(workerBefore, workerAfter);
 
@@ -349,6 +352,8 @@ async function main(): Promise<void> {
       count: sum(workerDelta, 'flashsale_worker_activity_duration_seconds_count', { activity }),
       p50: ms(histogramQuantile(workerDelta, 'flashsale_worker_activity_duration_seconds', 0.5, { activity })),
       p95: ms(histogramQuantile(workerDelta, 'flashsale_worker_activity_duration_seconds', 0.95, { activity })),
+      waitP50: ms(histogramQuantile(workerDelta, 'flashsale_worker_activity_schedule_to_start_seconds', 0.5, { activity })),
+      waitP95: ms(histogramQuantile(workerDelta, 'flashsale_worker_activity_schedule_to_start_seconds', 0.95, { activity })),
       errors: sum(workerDelta, 'flashsale_worker_activity_duration_seconds_count', { activity, outcome: 'error' }),
     })).filter((a) => a.count > 0);
     const routes = [...new Set(appDelta.filter((s) => s.name === 'flashsale_http_request_duration_seconds_count' && s.value > 0).map((s) => s.labels.route!))];
@@ -372,12 +377,13 @@ async function main(): Promise<void> {
       })(),
     ]);
 
+    const report0 = machineInfo();
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       command,
       machine: {
-        ...machineInfo(),
+        ...report0,
         k6: k6Version,
         redis: redisInfo,
         temporal: `${temporalVersion} (dev server, SQLite)`,
@@ -393,6 +399,7 @@ async function main(): Promise<void> {
         pollMaxMs: opts.pollMaxMs,
         giveUpPauseSec: opts.giveUpPauseSec,
         holdTtlSec: opts.holdTtlSec,
+        workerConcurrency: opts.workerConcurrency ?? (Number(process.env.WORKER_CONCURRENCY) || 10),
         rateLimit: {
           enabled: opts.rateLimit,
           windowSec: WINDOW_SEC,
@@ -440,7 +447,12 @@ async function main(): Promise<void> {
         workflowStartMs,
         activityMs,
         serverLatencyMs,
-        cpuPercentOfOneCore: Object.fromEntries(Object.entries(cpuSeries.groups).map(([k, v]) => [k, stats(v)])),
+        cpuPercentOfOneCore: {
+          ...Object.fromEntries(Object.entries(cpuSeries.groups).map(([k, v]) => [k, stats(v)])),
+          'everything else on the machine': stats(
+            cpuSeries.machine.map((m, i) => Math.max(0, m * report0.cores - Object.values(cpuSeries.groups).reduce((a, g) => a + (g[i] ?? 0), 0))),
+          ),
+        },
         machineCpuPercent: stats(cpuSeries.machine),
         eventLoopLagP99Ms: lag ? lag.value * 1000 : null,
       },
@@ -453,6 +465,7 @@ async function main(): Promise<void> {
         'k6 end-of-test summary': 'k6-summary.json, k6.log',
         'hot-read ceiling': 'ceiling-summary.json, ceiling.log',
         'app and worker output': 'app.log, worker.log',
+        'metrics scraped before and after the scenario': 'metrics-app.json, metrics-worker.json',
       },
     };
 

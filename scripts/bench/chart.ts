@@ -46,6 +46,26 @@ function niceAxis(max: number, ticks = 5): { top: number; step: number } {
   return { top: Math.ceil(max / step) * step, step };
 }
 
+interface Scale {
+  /** 0..1 position of a value on the axis. */
+  pos: (v: number) => number;
+  ticks: number[];
+}
+
+function linearScale(max: number): Scale {
+  const { top, step } = niceAxis(max);
+  const ticks: number[] = [];
+  for (let v = 0; v <= top + 1e-9; v += step) ticks.push(v);
+  return { pos: (v) => Math.min(v, top) / top, ticks };
+}
+
+/** Powers of ten from 1 up to the first one >= max. */
+function logScale(max: number): Scale {
+  const hi = Math.max(1, Math.ceil(Math.log10(Math.max(max, 10))));
+  const ticks = Array.from({ length: hi + 1 }, (_, i) => 10 ** i);
+  return { pos: (v) => Math.min(hi, Math.max(0, Math.log10(Math.max(v, 1)))) / hi, ticks };
+}
+
 const fmt = (v: number) => (v >= 10_000 ? `${Math.round(v / 1000)}k` : v >= 1000 ? `${(v / 1000).toFixed(1)}k` : v >= 10 ? String(Math.round(v)) : String(Math.round(v * 10) / 10));
 
 interface Frame {
@@ -64,10 +84,16 @@ export function renderPng(input: ChartInput): Buffer {
   r.text(input.title, LEFT, 24, C.text, 3);
   r.text(input.subtitle, LEFT, 62, C.muted, 2);
 
-  const panel = (top: number, yMax: number, label: string, series: { values: [number, number][]; color: Rgb; width: number; fill?: boolean }[]) => {
-    const { top: axisTop, step } = niceAxis(yMax);
-    const y = (v: number) => top + PANEL_H - (PANEL_H * Math.min(v, axisTop)) / axisTop;
-    for (let v = 0; v <= axisTop + 1e-9; v += step) {
+  const panel = (
+    top: number,
+    yMax: number,
+    label: string,
+    series: { values: [number, number][]; color: Rgb; width: number; fill?: boolean }[],
+    log = false,
+  ) => {
+    const scale = log ? logScale(yMax) : linearScale(yMax);
+    const y = (v: number) => top + PANEL_H - PANEL_H * scale.pos(v);
+    for (const v of scale.ticks) {
       r.line(LEFT, y(v), W - RIGHT, y(v), C.grid);
       r.text(fmt(v), LEFT - 8, y(v) - 7, C.muted, 2, 'right');
     }
@@ -108,10 +134,16 @@ export function renderPng(input: ChartInput): Buffer {
   for (const m of input.marks) r.text(m.label, f.x(m.t) + 4, TOP1 + 4, C.mark, 2);
 
   const latMax = Math.max(...input.points.map((p) => p.p95), 1);
-  panel(TOP2, latMax, 'LATENCY MS: P95 (RED), MEDIAN (GREEN)', [
-    { values: input.points.map((p) => [mid(p), p.p95]), color: C.p95, width: 3 },
-    { values: input.points.map((p) => [mid(p), p.p50]), color: C.p50, width: 2 },
-  ]);
+  panel(
+    TOP2,
+    latMax,
+    'LATENCY MS, LOG SCALE: P95 (RED), MEDIAN (GREEN), BY REQUEST START',
+    [
+      { values: input.points.map((p) => [mid(p), p.p95]), color: C.p95, width: 3 },
+      { values: input.points.map((p) => [mid(p), p.p50]), color: C.p50, width: 2 },
+    ],
+    true,
+  );
   const { step } = niceAxis(f.tMax, 10);
   for (let t = 0; t <= f.tMax + 1e-9; t += step) {
     r.line(f.x(t), TOP2 + PANEL_H, f.x(t), TOP2 + PANEL_H + 6, C.muted);
@@ -133,11 +165,11 @@ export function renderSvg(input: ChartInput): string {
     `<text x="${LEFT}" y="40" font-size="24" fill="#1d232b">${esc(input.title)}</text>`,
     `<text x="${LEFT}" y="72" font-size="14" fill="#6b7480">${esc(input.subtitle)}</text>`,
   ];
-  const axis = (top: number, yMax: number, label: string) => {
-    const { top: axisTop, step } = niceAxis(yMax);
-    const y = (v: number) => top + PANEL_H - (PANEL_H * Math.min(v, axisTop)) / axisTop;
+  const axis = (top: number, yMax: number, label: string, log = false) => {
+    const scale = log ? logScale(yMax) : linearScale(yMax);
+    const y = (v: number) => top + PANEL_H - PANEL_H * scale.pos(v);
     out.push(`<text x="${LEFT}" y="${top - 12}" font-size="14" fill="#1d232b">${esc(label)}</text>`);
-    for (let v = 0; v <= axisTop + 1e-9; v += step) {
+    for (const v of scale.ticks) {
       out.push(`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e6ea"/>`);
       out.push(`<text x="${LEFT - 8}" y="${y(v) + 4}" font-size="12" text-anchor="end" fill="#6b7480">${fmt(v)}</text>`);
     }
@@ -160,7 +192,7 @@ export function renderSvg(input: ChartInput): string {
   out.push(path(input.vus.map((v) => [v.t, v.v]), vy, '#9aa3ad', 2, '6 6'));
   for (const m of input.marks) out.push(`<text x="${f.x(m.t) + 4}" y="${TOP1 + 14}" font-size="12" fill="#c98a12">${esc(m.label)}</text>`);
 
-  const y2 = axis(TOP2, Math.max(1, ...input.points.map((p) => p.p95)), 'Latency (ms): p95 (red), median (green)');
+  const y2 = axis(TOP2, Math.max(1, ...input.points.map((p) => p.p95)), 'Latency (ms, log scale): p95 (red), median (green), by request start', true);
   out.push(path(input.points.map((p) => [mid(p), p.p95]), y2, '#d64545', 3));
   out.push(path(input.points.map((p) => [mid(p), p.p50]), y2, '#2a9d5c', 2));
   const { step } = niceAxis(f.tMax, 10);

@@ -11,6 +11,8 @@ export interface BenchOptions {
   perIp: number;
   perEmail: number;
   holdTtlSec: number;
+  /** WORKER_CONCURRENCY of the worker (activities at once); undefined keeps the env default. */
+  workerConcurrency?: number;
   ceilingSec: number;
   ceilingVus: number;
   skipCeiling: boolean;
@@ -49,6 +51,7 @@ export const USAGE = `npm run bench -- [options]
   --per-ip=N           buy/confirm per address per 10 s window (default ${DEFAULTS.perIp}: all VUs share one address)
   --per-email=N        buy/confirm per email per 10 s window (default ${DEFAULTS.perEmail})
   --hold-ttl=S         hold length in seconds (default ${DEFAULTS.holdTtlSec})
+  --worker-concurrency=N  activities the worker runs at once (WORKER_CONCURRENCY; default: the env's)
   --ceiling-s=S        seconds per target of the hot-read ceiling run (default ${DEFAULTS.ceilingSec})
   --ceiling-vus=N      closed-loop VUs of the ceiling run (default ${DEFAULTS.ceilingVus})
   --skip-ceiling       skip the hello-world ceiling comparison
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       case 'per-ip': o.perIp = int(key, v, 1); break;
       case 'per-email': o.perEmail = int(key, v, 1); break;
       case 'hold-ttl': o.holdTtlSec = int(key, v, 5); break;
+      case 'worker-concurrency': o.workerConcurrency = int(key, v, 1); break;
       case 'ceiling-s': o.ceilingSec = int(key, v, 2); break;
       case 'ceiling-vus': o.ceilingVus = int(key, v, 1); break;
       case 'port': o.port = int(key, v, 1); break;

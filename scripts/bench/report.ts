@@ -45,6 +45,7 @@ export interface BenchReport {
     pollMaxMs: number;
     giveUpPauseSec: number;
     holdTtlSec: number;
+    workerConcurrency: number;
     rateLimit: { enabled: boolean; windowSec: number; buyPerIp: number; buyPerEmail: number; confirmPerIp: number; confirmPerEmail: number };
     appMode: string;
   };
@@ -85,7 +86,7 @@ export interface BenchReport {
   };
   engine: {
     workflowStartMs: { op: string; count: number; p50: number; p95: number; p99: number }[];
-    activityMs: { activity: string; count: number; p50: number; p95: number; errors: number }[];
+    activityMs: { activity: string; count: number; p50: number; p95: number; waitP50: number; waitP95: number; errors: number }[];
     serverLatencyMs: { route: string; count: number; p50: number; p95: number; p99: number }[];
     cpuPercentOfOneCore: Record<string, { avg: number; max: number }>;
     machineCpuPercent: { avg: number; max: number };
@@ -186,9 +187,11 @@ export function markdown(r: BenchReport): string {
   lines.push('| --- | ---: | ---: | ---: | ---: |');
   for (const w of r.engine.workflowStartMs) lines.push(`| ${w.op} | ${int(w.count)} | ${ms(w.p50)} | ${ms(w.p95)} | ${ms(w.p99)} |`);
   lines.push('');
-  lines.push('| activity (worker) | count | p50 | p95 | errors |');
-  lines.push('| --- | ---: | ---: | ---: | ---: |');
-  for (const a of r.engine.activityMs) lines.push(`| ${a.activity} | ${int(a.count)} | ${ms(a.p50)} | ${ms(a.p95)} | ${int(a.errors)} |`);
+  lines.push('| activity (worker) | count | run p50 | run p95 | wait to start p50 | wait to start p95 | errors |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const a of r.engine.activityMs) {
+    lines.push(`| ${a.activity} | ${int(a.count)} | ${ms(a.p50)} | ${ms(a.p95)} | ${ms(a.waitP50)} | ${ms(a.waitP95)} | ${int(a.errors)} |`);
+  }
   lines.push('');
   lines.push('| route (app, server side) | count | p50 | p95 | p99 |');
   lines.push('| --- | ---: | ---: | ---: | ---: |');
@@ -203,7 +206,7 @@ export function markdown(r: BenchReport): string {
   lines.push('- Load generator, app, worker, Temporal, Redis and MongoDB all share this machine.');
   lines.push(`- App: ${s.appMode}`);
   lines.push(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (public sale -> buy -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);
-  lines.push(`- Hold: ${s.holdTtlSec} s`);
+  lines.push(`- Hold: ${s.holdTtlSec} s; worker: ${s.workerConcurrency} activities at once (WORKER_CONCURRENCY)`);
   const rl = s.rateLimit;
   lines.push(
     `- Rate limits: ${rl.enabled ? 'on' : 'off'}; per ${rl.windowSec} s window: buy ${rl.buyPerIp.toLocaleString('en-US')} per address, ${rl.buyPerEmail} per email; ` +

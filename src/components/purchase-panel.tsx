@@ -56,8 +56,14 @@ export function PurchasePanel({
   }, [signedIn]);
   const polled = api.orders.position.useQuery(
     { flashSaleId },
-    { enabled: signedIn && transport === 'poll', refetchInterval: 1_000, staleTime: 0 },
+    {
+      enabled: signedIn && transport === 'poll',
+      // Stop on answers that repeating will not change (e.g. the session ended).
+      refetchInterval: (q) => (q.state.error && errorInfo(q.state.error).httpStatus === 401 ? false : 1_000),
+      staleTime: 0,
+    },
   );
+  const sessionEnded = errorInfo(polled.error).httpStatus === 401;
   useEffect(() => {
     if (transport === 'poll' && polled.data) setPos(polled.data);
   }, [polled.data, transport]);
@@ -100,7 +106,14 @@ export function PurchasePanel({
   if (problem?.code === 'ALREADY_PURCHASED') status = 'purchased';
 
   let body: React.ReactNode;
-  if (!signedIn) {
+  if (sessionEnded) {
+    body = (
+      <div className="notice warn stack" role="alert">
+        <p style={{ margin: 0 }}>Your session has ended. Sign in again to keep your place.</p>
+        <Link href={`/signin?callbackUrl=${encodeURIComponent(`/sales/${flashSaleId}`)}`}>Sign in</Link>
+      </div>
+    );
+  } else if (!signedIn) {
     body =
       saleState === 'ended' ? (
         <Ended />
@@ -191,7 +204,7 @@ export function PurchasePanel({
         {status === 'expired' && (
           <div className="notice warn" role="status" data-testid="outcome-expired">
             <h3>Your hold expired</h3>
-            <p className="small">Time ran out before payment, so the unit went back to the next person in line.</p>
+            <p className="small">Time ran out before payment, so the unit went back on sale. Nothing was charged.</p>
           </div>
         )}
         {status === 'cancelled' && (

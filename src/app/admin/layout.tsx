@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { redirect } from 'next/navigation';
 import { getSession } from '@/trpc/server';
 import { NavLink } from '@/components/nav-link';
-import ForbiddenPage from '../forbidden/page';
+import { ForbiddenNotice } from '@/components/forbidden-notice';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   if (!session) redirect('/signin?as=admin&callbackUrl=%2Fadmin');
-  if (session.role !== 'admin') return <ForbiddenPage />;
+  if (session.role !== 'admin') return <ForbiddenNotice session={session} />;
   return (
     <div className="stack">
       <nav aria-label="Admin">

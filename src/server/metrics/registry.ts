@@ -117,6 +117,13 @@ function build() {
       labelNames: ['reason'] as const,
       registers: [worker],
     }),
+    activityScheduleToStart: new Histogram({
+      name: 'flashsale_worker_activity_schedule_to_start_seconds',
+      help: 'Time an activity waited between being scheduled and starting on this worker (Temporal matching + free slots)',
+      labelNames: ['activity'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [worker],
+    }),
     activityDuration: new Histogram({
       name: 'flashsale_worker_activity_duration_seconds',
       help: 'Activity execution time by activity type and outcome (ok, error)',

@@ -7,11 +7,14 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { metricsHandler } from './http';
 import { workerMetrics } from './registry';
 
-/** Times each activity execution by type and outcome (flashsale_worker_activity_duration_seconds). */
+/** Times each activity (execution by type and outcome, and its wait between scheduling and start). */
 export const activityMetricsInterceptor: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     async execute(input, next) {
-      const end = workerMetrics().activityDuration.startTimer({ activity: ctx.info.activityType });
+      const m = workerMetrics();
+      const { activityType: activity, currentAttemptScheduledTimestampMs: scheduledMs } = ctx.info;
+      if (scheduledMs) m.activityScheduleToStart.observe({ activity }, Math.max(0, Date.now() - scheduledMs) / 1000);
+      const end = m.activityDuration.startTimer({ activity });
       try {
         const result = await next(input);
         end({ outcome: 'ok' });

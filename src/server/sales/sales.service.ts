@@ -51,18 +51,8 @@ export interface PublicSale {
   };
 }
 
-type SaleLean = {
-  _id: Types.ObjectId;
-  name: string;
-  description?: string | null;
-  startingQuantity: number;
-  currentQuantity: number;
-  pricePerUnit: number;
-  startsAt: Date;
-  endsAt: Date;
-  createdAt?: Date;
-  updatedAt?: Date;
-};
+/** A sale as MongoDB returns it (lean). */
+type SaleLean = Omit<SaleItem, 'id' | 'description'> & { _id: Types.ObjectId; description?: string | null };
 
 export const toSaleItem = (s: SaleLean): SaleItem => ({
   id: String(s._id),
