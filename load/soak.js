@@ -38,6 +38,8 @@ export const options = {
     'http_req_duration{name:confirm}': [],
   },
   summaryTrendStats: ['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'],
+  // No `url` tag: position URLs carry unique emails (one tag set each would grow without bound).
+  systemTags: ['status', 'method', 'name', 'group', 'check', 'scenario', 'error_code', 'expected_response'],
 };
 
 const holds = new Counter('fs_holds');

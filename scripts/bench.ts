@@ -11,7 +11,6 @@
 // and writes reports/bench-<timestamp>/ (report.md, report.json, chart.png, chart.svg, logs).
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { startServices, type RunningServices } from './services.js';
 import { bold, describeError, fail, green, red, say } from './lib/log.js';
@@ -23,6 +22,7 @@ import { ensureK6, runK6, runningK6, type K6Summary } from './bench/k6.js';
 import { isDescendant, machineInfo, pidListeningOn, sampleCpu, toolVersion, type CpuSeries } from './bench/system.js';
 import { delta, histogramQuantile, scrape, sum, type Sample } from './bench/prom.js';
 import { renderPng, renderSvg, type ChartPoint } from './bench/chart.js';
+import { freePort, preparePrivateServices } from './bench/private-services.js';
 import { markdown, SEED, type BenchReport, type EndpointFigures, type Latency } from './bench/report.js';
 
 const WINDOW_SEC = 10;
@@ -33,17 +33,6 @@ function recentlyTouched(path: string, withinMs: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitHttp(url: string, timeoutMs: number, what: string, died: Promise<string>) {
@@ -131,8 +120,15 @@ async function main(): Promise<void> {
     const tsx = localBin('tsx');
     if (!tsx) throw new Error('node_modules/.bin/tsx is missing: run npm install');
 
-    // 2. Services, app, worker, hello-world.
-    services = await startServices();
+    // 2. Services (a private, empty Temporal and MongoDB unless --shared-services), app, worker, hello-world.
+    let privateMongoKind: string | undefined;
+    if (!opts.sharedServices) {
+      const priv = await preparePrivateServices(file('mongo.log'));
+      if (priv.mongo) children.push(priv.mongo);
+      privateMongoKind = priv.mongoKind;
+    }
+    services = await startServices({ ephemeral: !opts.sharedServices });
+    if (privateMongoKind) services.env.MONGO_KIND = privateMongoKind;
     const port = opts.port;
     const helloPort = port + 1;
     for (const p of [port, helloPort]) if (await tcpOpen('127.0.0.1', p)) throw new Error(`port ${p} is taken: pass --port=N`);
@@ -315,9 +311,9 @@ async function main(): Promise<void> {
     const mt: K6Summary['metrics'] = run.summary?.metrics ?? {};
     const t0 = Number(/flash-sale: t0=(\d+)/.exec(run.log)?.[1] ?? Date.now());
     const timeline: ChartPoint[] = [];
-    for (let b = 0; mt[`http_reqs{tb:${b}}`] !== undefined || mt[`http_req_duration{tb:${b}}`] !== undefined; b++) {
-      const count = mt[`http_reqs{tb:${b}}`]?.count ?? 0;
+    for (let b = 0; mt[`http_req_duration{tb:${b}}`] !== undefined; b++) {
       const d = mt[`http_req_duration{tb:${b}}`];
+      const count = d?.count ?? 0;
       timeline.push({ t: b * bucketSec, rps: count / bucketSec, p50: d?.med ?? 0, p95: d?.['p(95)'] ?? 0 });
     }
     while (timeline.length && timeline.at(-1)!.rps === 0) timeline.pop();
@@ -326,7 +322,7 @@ async function main(): Promise<void> {
     const endpoints: Record<string, EndpointFigures> = {};
     for (const name of ['sale_status', 'buy', 'position', 'confirm']) {
       const l = latency(mt[`http_req_duration{name:${name}}`]);
-      endpoints[name] = { ...l, reqPerSec: (mt[`http_reqs{name:${name}}`]?.count ?? 0) / scenarioSec, failureRate: mt[`http_req_failed{name:${name}}`]?.value ?? NaN };
+      endpoints[name] = { ...l, reqPerSec: l.count / scenarioSec, failureRate: mt[`http_req_failed{name:${name}}`]?.value ?? NaN };
     }
     const grantTimes = grants.map((g) => g.atMs).sort((a, b) => a - b);
     const perSecond = new Map<number, number>();
@@ -409,6 +405,9 @@ async function main(): Promise<void> {
           confirmPerEmail: opts.perEmail,
         },
         appMode: 'NODE_ENV=production (next build), REST and tRPC served by Node http in the app process, one worker process',
+        services: opts.sharedServices
+          ? 'shared with npm run services (Temporal, MongoDB, Redis as found)'
+          : `private to this run: a fresh Temporal dev server (SQLite file, deleted afterwards)${privateMongoKind ? ' and a fresh, empty jongodb' : ''}; Redis shared`,
       },
       results: {
         thresholdsPassed: run.code === 0,

@@ -16,6 +16,8 @@ export interface BenchOptions {
   ceilingSec: number;
   ceilingVus: number;
   skipCeiling: boolean;
+  /** Reuse the shared Temporal and MongoDB (npm run services) instead of private, fresh ones. */
+  sharedServices: boolean;
   port: number;
   out?: string;
   build: boolean;
@@ -35,6 +37,7 @@ export const DEFAULTS: BenchOptions = {
   ceilingSec: 10,
   ceilingVus: 64,
   skipCeiling: false,
+  sharedServices: false,
   port: 3300,
   build: true,
 };
@@ -55,6 +58,8 @@ export const USAGE = `npm run bench -- [options]
   --ceiling-s=S        seconds per target of the hot-read ceiling run (default ${DEFAULTS.ceilingSec})
   --ceiling-vus=N      closed-loop VUs of the ceiling run (default ${DEFAULTS.ceilingVus})
   --skip-ceiling       skip the hello-world ceiling comparison
+  --shared-services    reuse the Temporal and MongoDB of npm run services (default: a private, empty
+                       Temporal dev server and jongodb for this run; Redis is always shared)
   --port=N             app port (default ${DEFAULTS.port}; the hello-world server uses the next one)
   --out=DIR            report directory (default reports/bench-<timestamp>)
   --no-build           do not run npm run build when .next/BUILD_ID is missing (fail instead)
@@ -75,6 +80,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     }
     if (arg === '--skip-ceiling') {
       o.skipCeiling = true;
+      continue;
+    }
+    if (arg === '--shared-services') {
+      o.sharedServices = true;
       continue;
     }
     if (arg === '--no-build') {

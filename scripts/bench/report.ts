@@ -48,6 +48,7 @@ export interface BenchReport {
     workerConcurrency: number;
     rateLimit: { enabled: boolean; windowSec: number; buyPerIp: number; buyPerEmail: number; confirmPerIp: number; confirmPerEmail: number };
     appMode: string;
+    services: string;
   };
   results: {
     thresholdsPassed: boolean;
@@ -205,6 +206,7 @@ export function markdown(r: BenchReport): string {
   lines.push(`- k6 ${m.k6}, Redis ${m.redis}, Temporal ${m.temporal}, MongoDB: ${m.mongo}`);
   lines.push('- Load generator, app, worker, Temporal, Redis and MongoDB all share this machine.');
   lines.push(`- App: ${s.appMode}`);
+  lines.push(`- Services: ${s.services}`);
   lines.push(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (public sale -> buy -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);
   lines.push(`- Hold: ${s.holdTtlSec} s; worker: ${s.workerConcurrency} activities at once (WORKER_CONCURRENCY)`);
   const rl = s.rateLimit;

@@ -1,0 +1,66 @@
+// Private services for a measurement run: an empty jongodb on a free port and a free port for a
+// fresh Temporal dev server (started by scripts/services.ts when TEMPORAL_ADDRESS points at it), so
+// a run neither inherits the shared databases' contents nor competes with other users' traffic.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { mongoInfo } from '../lib/mongo.js';
+import { tcpOpen, waitFor } from '../lib/net.js';
+import { repoRoot, which } from '../lib/paths.js';
+import { spawnManaged, type ManagedProcess } from '../lib/proc.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A free port in [from, to) whose companion (port + offset, e.g. Temporal's UI) is free too. */
+export async function freePortPair(from: number, to: number, offset: number): Promise<number> {
+  for (let p = from; p < to; p++) {
+    if (!(await tcpOpen('127.0.0.1', p, 200)) && !(await tcpOpen('127.0.0.1', p + offset, 200))) return p;
+  }
+  throw new Error(`no free port pair in ${from}-${to}`);
+}
+
+function jongodbBinary(): string | undefined {
+  try {
+    const req = createRequire(join(repoRoot, 'package.json'));
+    const bin = join(dirname(req.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json')), 'bin', 'jongodb');
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Points TEMPORAL_ADDRESS at a free port (startServices then starts a fresh dev server there) and,
+ * when the jongodb stand-in is what this machine has, starts an empty one and sets MONGODB_URI.
+ * Returns the jongodb process (to stop) and the MONGO_KIND the app must be given.
+ */
+export async function preparePrivateServices(logFile: string): Promise<{ mongo?: ManagedProcess; mongoKind?: string }> {
+  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePortPair(7400, 7600, 1000)}`;
+  const jongodb = jongodbBinary();
+  if (!jongodb || which('mongod')) return {};
+  const port = await freePort();
+  const mongo = await spawnManaged(
+    'mongo',
+    jongodb,
+    ['--host=127.0.0.1', `--port=${port}`, '--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0'],
+    { cwd: repoRoot, output: { kind: 'file', path: logFile }, stopTimeoutMs: 5000 },
+  );
+  const uri = `mongodb://127.0.0.1:${port}/flash_sale_bench?replicaSet=rs0`;
+  const up = await waitFor(() => mongoInfo(uri, 1500).then(() => true).catch(() => false), { timeoutMs: 60_000, intervalMs: 300 });
+  if (!up.ok) {
+    await mongo.stop();
+    throw new Error(`private jongodb did not answer on port ${port}: ${up.reason}`);
+  }
+  process.env.MONGODB_URI = uri;
+  return { mongo, mongoKind: 'jongodb' };
+}
