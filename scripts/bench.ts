@@ -79,6 +79,7 @@ function stagesOf(o: BenchOptions) {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
+  const loadAtStart = machineInfo().loadAverage1m;
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = ensureDir(opts.out ? resolve(process.cwd(), opts.out) : join(repoRoot, 'reports', `bench-${stamp}`));
   const file = (name: string) => join(outDir, name);
@@ -380,6 +381,7 @@ async function main(): Promise<void> {
       command,
       machine: {
         ...report0,
+        loadAverageAtStart1m: loadAtStart,
         k6: k6Version,
         redis: redisInfo,
         temporal: `${temporalVersion} (dev server, SQLite)`,

@@ -35,7 +35,7 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: MachineInfo & { k6: string; redis: string; temporal: string; mongo: string; loadOnSameMachine: true };
+  machine: MachineInfo & { loadAverageAtStart1m: number; k6: string; redis: string; temporal: string; mongo: string; loadOnSameMachine: true };
   settings: {
     vus: number;
     durationSec: number;
@@ -204,7 +204,10 @@ export function markdown(r: BenchReport): string {
   lines.push('');
   lines.push(`- CPU: ${m.cpuModel}, ${m.cores} vCPU; memory ${m.memoryGb} GB; ${m.os}, kernel ${m.kernel}; Node ${m.node}`);
   lines.push(`- k6 ${m.k6}, Redis ${m.redis}, Temporal ${m.temporal}, MongoDB: ${m.mongo}`);
-  lines.push('- Load generator, app, worker, Temporal, Redis and MongoDB all share this machine.');
+  lines.push(
+    `- Load generator, app, worker, Temporal, Redis and MongoDB all share this machine; 1-minute load average ${m.loadAverageAtStart1m} at the start, ${m.loadAverage1m} at the end ` +
+      '(other users\' work on the machine shows in the CPU table as "everything else").',
+  );
   lines.push(`- App: ${s.appMode}`);
   lines.push(`- Services: ${s.services}`);
   lines.push(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (public sale -> buy -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);

@@ -5,6 +5,8 @@ import os from 'node:os';
 import { runCapture } from '../lib/proc.js';
 
 export interface MachineInfo {
+  /** 1-minute load average when the info was read (other users' work shows here). */
+  loadAverage1m: number;
   cpuModel: string;
   cores: number;
   memoryGb: number;
@@ -21,6 +23,7 @@ export function machineInfo(): MachineInfo {
     /* not Linux */
   }
   return {
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
     cpuModel: os.cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown',
     cores: os.cpus().length,
     memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,

@@ -3,20 +3,24 @@
 // worker process, and prints throughput and latency of each phase plus the worker's activity waits.
 //
 //   npx tsx scripts/bench/temporal-probe.ts --holds=500 [--worker-concurrency=10] [--shared-services] [--cpu-prof=DIR]
+//     [--sqlite=normal|memory]   (a dev server with SQLite synchronous=NORMAL, or in memory)
 //
 // By default it runs against a private, empty Temporal dev server and jongodb (like npm run bench).
 //
 // Phases: (1) N buys at once (each starts a hold workflow), (2) wait until all N hold a unit,
 // (3) N confirms at once (each a workflow Update running the finalize activity).
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServices, type RunningServices } from '../services.js';
 import { bold, describeError, fail, say } from '../lib/log.js';
-import { sleep } from '../lib/net.js';
-import { localBin, repoRoot } from '../lib/paths.js';
+import { sleep, waitFor } from '../lib/net.js';
+import { ensureSearchAttributes, ensureTemporalCli, temporalProblem, temporalServerArgs } from '../lib/temporal.js';
+import { ensureDir, localBin, repoRoot } from '../lib/paths.js';
 import { onShutdownSignal, spawnManaged, type ManagedProcess } from '../lib/proc.js';
 import { histogramQuantile, scrape, sum } from './prom.js';
 import { preparePrivateServices } from './private-services.js';
+import { pidListeningOn, sampleCpu } from './system.js';
 
 function arg(name: string, fallback?: string): string | undefined {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -35,10 +39,14 @@ async function main() {
   let services: RunningServices | undefined;
   let worker: ManagedProcess | undefined;
   let privateMongo: ManagedProcess | undefined;
+  let ownTemporal: ManagedProcess | undefined;
+  let ownTemporalFiles: string[] = [];
   const stop = async () => {
     await worker?.stop();
     await services?.stop();
     await privateMongo?.stop();
+    await ownTemporal?.stop();
+    for (const f of ownTemporalFiles) rmSync(f, { force: true });
   };
   onShutdownSignal(async () => {
     await stop();
@@ -51,6 +59,25 @@ async function main() {
       privateMongo = priv.mongo;
       mongoKind = priv.mongoKind;
     }
+    // --sqlite=normal|memory: our own dev server with that SQLite setting (default: as npm run services).
+    const sqlite = arg('sqlite');
+    if (sqlite) {
+      const port = Number(process.env.TEMPORAL_ADDRESS!.split(':')[1]);
+      const dbFile = sqlite === 'memory' ? undefined : join('.data', 'temporal', `probe-${process.pid}.db`);
+      ensureDir(join(repoRoot, '.data', 'temporal'));
+      const args = temporalServerArgs({ port, uiPort: port + 1000, dbFile });
+      if (sqlite === 'normal') args.push('--sqlite-pragma', 'synchronous=NORMAL');
+      ownTemporal = await spawnManaged('temporal', await ensureTemporalCli(), args, {
+        cwd: repoRoot,
+        output: { kind: 'file', path: join(repoRoot, '.data', 'logs', 'probe-temporal.log') },
+      });
+      const address = process.env.TEMPORAL_ADDRESS!;
+      const ready = await waitFor(async () => !(await temporalProblem(address, 'default')), { timeoutMs: 60_000, intervalMs: 300 });
+      if (!ready.ok) throw new Error(`own Temporal dev server did not start: ${ready.reason}`);
+      await ensureSearchAttributes(address, 'default');
+      ownTemporalFiles = dbFile ? [dbFile, `${dbFile}-wal`, `${dbFile}-shm`].map((f) => join(repoRoot, f)) : [];
+      say('probe', `own Temporal dev server on ${address}, SQLite ${sqlite}`);
+    }
     services = await startServices({ ephemeral: true });
     Object.assign(process.env, services.env, mongoKind ? { MONGO_KIND: mongoKind } : {});
     const taskQueue = `probe-${randomUUID().slice(0, 8)}`;
@@ -61,9 +88,12 @@ async function main() {
       WORKER_METRICS_PORT: String(metricsPort),
       HOST: '127.0.0.1',
       ...(concurrency ? { WORKER_CONCURRENCY: concurrency } : {}),
-      ...(arg('cpu-prof') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${arg('cpu-prof')}` } : {}),
     };
-    worker = await spawnManaged('worker', localBin('tsx')!, ['temporal/worker.ts'], {
+    const prof = arg('cpu-prof');
+    const [cmd, args] = prof
+      ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--import', 'tsx', 'temporal/worker.ts']]
+      : [localBin('tsx')!, ['temporal/worker.ts']];
+    worker = await spawnManaged('worker', cmd, args, {
       cwd: repoRoot,
       env,
       output: { kind: 'file', path: join(repoRoot, '.data', 'logs', 'probe-worker.log') },
@@ -112,6 +142,11 @@ async function main() {
     say('probe', `all ${n} held ${tHeld} ms after the first buy = ${Math.round((n / tHeld) * 1000)} holds/s`);
 
     const before = await scrape(metricsUrl);
+    const cpu = sampleCpu({
+      'Temporal dev server': pidListeningOn(Number(services.env.TEMPORAL_ADDRESS.split(':')[1])),
+      'worker process': worker.pid,
+      jongodb: pidListeningOn(Number(/:(\d+)\//.exec(services.env.MONGODB_URI)?.[1] ?? 27017)),
+    }, 500);
     const t1 = Date.now();
     const confirmMs: number[] = [];
     const byEmail = new Map<string, number>();
@@ -129,6 +164,9 @@ async function main() {
       }),
     );
     const tConfirms = Date.now() - t1;
+    const usage = cpu.stop();
+    const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+    say('probe', `CPU during the confirms (% of one core): ${Object.entries(usage.groups).map(([k, v]) => `${k} ${Math.round(avg(v))}%`).join(', ')}; whole machine ${Math.round(avg(usage.machine))}% of all cores`);
     say('probe', `confirms (workflow Update + finalize activity): ${n} in ${tConfirms} ms = ${Math.round((n / tConfirms) * 1000)}/s; ${fmt(confirmMs)}; failed ${failed}`);
     const after = await scrape(metricsUrl);
     const d = after.map((s) => ({ ...s, value: s.value - (before.find((b) => b.name === s.name && JSON.stringify(b.labels) === JSON.stringify(s.labels))?.value ?? 0) }));
