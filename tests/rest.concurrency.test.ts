@@ -30,7 +30,8 @@ describe('REST API under concurrency', () => {
   };
 
   before(async () => {
-    engine = await startEngine();
+    // Holds outlast the whole test: 200 grants and 200 confirms take a while on a busy 2-core box.
+    engine = await startEngine({ holdTtlSec: 300 });
     const handler = createRestHandler({
       deps: () => engine.deps,
       // Everyone comes from 127.0.0.1 here: the per-address limit must not be the thing under test.

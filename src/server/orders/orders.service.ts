@@ -129,6 +129,7 @@ async function findOrder(saleId: string, email: string) {
 }
 
 export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<OrderView> {
+  const requestedAtMs = Date.now(); // the moment the buyer asked is what counts against the hold
   await deps.mongo();
   // A repeated confirm (double click, retry) returns the order it already made.
   const done = await findOrder(flashSaleId, email);
@@ -136,7 +137,7 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
   const snap = await saleScripts(deps.redis).status(flashSaleId, email);
   if (!snap.hold) throw noHoldError(snap.outcome, snap.position > 0);
   try {
-    const order = await confirmHold(await deps.temporal(), flashSaleId, email);
+    const order = await confirmHold(await deps.temporal(), flashSaleId, email, requestedAtMs);
     recordConfirm();
     return order;
   } catch (err) {

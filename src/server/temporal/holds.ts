@@ -75,10 +75,15 @@ export async function cancelHold(client: Client, saleId: string, email: string):
 }
 
 /** Runs the confirm Update; maps a refused or failed update to a domain error. */
-export async function confirmHold(client: Client, saleId: string, email: string): Promise<OrderView> {
+export async function confirmHold(
+  client: Client,
+  saleId: string,
+  email: string,
+  requestedAtMs = Date.now(),
+): Promise<OrderView> {
   try {
     return await client.workflow.getHandle(holdWorkflowId(saleId, email)).executeUpdate(confirmUpdate, {
-      args: [{ requestedAtMs: Date.now() }],
+      args: [{ requestedAtMs }],
     });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw NoActiveHoldError();
