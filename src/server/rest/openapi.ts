@@ -106,7 +106,7 @@ export function buildOpenApi(routes: Route[], base: string) {
       version: '1.0.0',
       description:
         'Seed-compatible REST API of the flash sale platform: FIFO queue, Fast Pass grants, durable holds and an atomic confirm. ' +
-        'Buyers identify by email (as in the original system); admin endpoints need a bearer token from `POST /auth/sign-in`. ' +
+        `Buyers identify by email (as in the original system); admin endpoints need a bearer token from \`POST ${base}/auth/sign-in\`. ` +
         'Errors are `{ error: { code, message, fields?, requestId } }`.',
     },
     servers: [{ url: '/' }],
