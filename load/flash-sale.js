@@ -104,10 +104,11 @@ const rConfirmSuccess = new Rate('fs_r_confirm_success');
 
 export function setup() {
   let saleId = __ENV.SALE_ID;
-  let token = __ENV.TOKEN || null;
+  // A token given in the environment stays there (setup data ends up in summary exports).
+  let token = null;
   if (!saleId) {
-    token = token || signIn();
-    saleId = createSale(token, { stock: STOCK, startsInSec: num('START_DELAY_S', 3), durationSec: num('SALE_DURATION_S', DURATION_S + 120) });
+    token = __ENV.TOKEN ? null : signIn();
+    saleId = createSale(token || __ENV.TOKEN, { stock: STOCK, startsInSec: num('START_DELAY_S', 3), durationSec: num('SALE_DURATION_S', DURATION_S + 120) });
   }
   const t0 = Date.now();
   console.log(`flash-sale: ${API_BASE}, sale ${saleId}, ${VUS} VUs over ${DURATION_S}s, polls ${POLL_BASE_MS}-${POLL_MAX_MS} ms`);
@@ -194,7 +195,7 @@ export default function (data) {
 
 export function teardown(data) {
   sleep(num('TEARDOWN_SETTLE_S', 3));
-  const f = integrityCheck(data.token, data.saleId);
+  const f = integrityCheck(data.token || __ENV.TOKEN || null, data.saleId);
   console.log(
     `flash-sale: sale ${f.saleId}: stock ${f.stock}, sold ${f.sold}, paid orders ${Number.isNaN(f.paid) ? 'n/a (no token)' : f.paid}` +
       (f.paid > f.stock ? ' -> OVERSOLD' : ' -> no oversell'),

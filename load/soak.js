@@ -48,8 +48,9 @@ const walkedAway = new Counter('fs_walked_away');
 const tBuyToHold = new Trend('fs_t_buy_to_hold', true);
 
 export function setup() {
-  const token = __ENV.TOKEN || signIn();
-  const saleId = __ENV.SALE_ID || createSale(token, { stock: num('STOCK', 1_000_000), startsInSec: 2, durationSec: DURATION_S + 600, name: 'k6 soak' });
+  // A token given in the environment stays there (setup data ends up in summary exports).
+  const token = __ENV.TOKEN ? null : signIn();
+  const saleId = __ENV.SALE_ID || createSale(token || __ENV.TOKEN, { stock: num('STOCK', 1_000_000), startsInSec: 2, durationSec: DURATION_S + 600, name: 'k6 soak' });
   sleep(2);
   return { token, saleId };
 }
@@ -80,6 +81,7 @@ export default function ({ saleId }) {
   sleep(THINK_S * (0.5 + Math.random()));
 }
 
-export function teardown({ token, saleId }) {
+export function teardown({ token: signedIn, saleId }) {
+  const token = signedIn || __ENV.TOKEN;
   integrityCheck(token, saleId);
 }

@@ -275,7 +275,6 @@ async function main(): Promise<void> {
       {
         API_BASE: base,
         SALE_ID: sale.id,
-        TOKEN: token,
         VUS: opts.vus,
         DURATION_S: opts.durationSec,
         POLL_BASE_MS: opts.pollBaseMs,
@@ -286,6 +285,7 @@ async function main(): Promise<void> {
       },
       { summary: file('k6-summary.json'), log: file('k6.log') },
       (pid) => (cpu = sampleCpu({ ...roots, 'k6 (load generator)': pid })),
+      { TOKEN: token },
     );
     const cpuSeries: CpuSeries = cpu ? (cpu as ReturnType<typeof sampleCpu>).stop() : { groups: {}, machine: [], intervalMs: 1000 };
     await sleep(2000);

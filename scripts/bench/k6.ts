@@ -1,6 +1,6 @@
 // k6: found on PATH or in the tool cache, else built with `go install` (like the Temporal CLI),
 // and run with its output kept in the report directory.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { say } from '../lib/log.js';
 import { cacheBinDir, ensureDir, repoRoot, which } from '../lib/paths.js';
@@ -48,12 +48,15 @@ export async function runK6(
   env: Record<string, string | number>,
   files: { summary: string; log: string },
   onStart?: (pid: number) => void,
+  /** Passed through the process environment (k6 reads it into __ENV), so it stays out of logs. */
+  secretEnv: Record<string, string> = {},
 ): Promise<K6Run> {
   const args = ['run', '--no-color', `--summary-export=${files.summary}`];
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
   args.push(join(repoRoot, script));
   const proc = await spawnManaged('k6', k6, args, {
     cwd: repoRoot,
+    env: { ...process.env, ...secretEnv },
     output: { kind: 'file', path: files.log },
     stopSignal: 'SIGINT',
     stopTimeoutMs: 30_000,
@@ -64,7 +67,12 @@ export async function runK6(
   current = undefined;
   let summary: K6Summary | undefined;
   try {
-    summary = JSON.parse(readFileSync(files.summary, 'utf8')) as K6Summary;
+    const raw = JSON.parse(readFileSync(files.summary, 'utf8')) as K6Summary & { setup_data?: Record<string, unknown> };
+    if (raw.setup_data?.token) {
+      raw.setup_data.token = '(redacted)';
+      writeFileSync(files.summary, JSON.stringify(raw, null, 2));
+    }
+    summary = raw;
   } catch {
     summary = undefined;
   }

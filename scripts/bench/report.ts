@@ -198,7 +198,7 @@ export function markdown(r: BenchReport): string {
   lines.push('| --- | ---: | ---: | ---: | ---: |');
   for (const h of r.engine.serverLatencyMs) lines.push(`| ${h.route} | ${int(h.count)} | ${ms(h.p50)} | ${ms(h.p95)} | ${ms(h.p99)} |`);
   lines.push('');
-  lines.push('Histogram quantiles are interpolated within buckets (1, 2.5, 5, 10, 25, 50, 100, 250, 500 ms, ...).');
+  lines.push('Histogram quantiles are interpolated within buckets (1, 2.5, 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s).');
   lines.push('');
   lines.push('## Machine and settings');
   lines.push('');
