@@ -1,18 +1,23 @@
 import mongoose from 'mongoose';
-import { env } from '@/env';
 
 const globalForMongo = globalThis as unknown as { flashSaleMongo?: Promise<typeof mongoose> };
 
+export interface MongoSettings {
+  uri: string;
+  dbName: string;
+}
+
 /**
- * Connects mongoose once per process. Collections are created implicitly by the first insert
- * (`autoCreate: false`): the offline stand-in (jongodb) has no `create` command, and real MongoDB
- * behaves the same either way.
+ * Connects mongoose once per process (later calls share the connection). The caller passes the
+ * settings: the models never read the environment. Collections are created implicitly by the first
+ * insert (`autoCreate: false`): the offline stand-in (jongodb) has no `create` command, and real
+ * MongoDB behaves the same either way.
  */
-export function connectMongo(uri: string = env.MONGODB_URI): Promise<typeof mongoose> {
+export function connectMongo({ uri, dbName }: MongoSettings): Promise<typeof mongoose> {
   globalForMongo.flashSaleMongo ??= (async () => {
     mongoose.set('strictQuery', true);
     const conn = await mongoose.connect(uri, {
-      dbName: env.MONGO_DB,
+      dbName,
       autoCreate: false,
       autoIndex: true,
       serverSelectionTimeoutMS: 5_000,
@@ -20,6 +25,9 @@ export function connectMongo(uri: string = env.MONGODB_URI): Promise<typeof mong
       // under load and the driver then clears the pool mid-request. Same behaviour on mongod.
       serverMonitoringMode: 'poll',
       maxPoolSize: 50,
+      // A confirm holds a lease on its hold (see src/engine/purchase.ts): no MongoDB call may hang
+      // past it silently.
+      socketTimeoutMS: 10_000,
     });
     // Declared indexes (unique email, unique order per buyer and sale) must exist before traffic.
     await Promise.all(Object.values(conn.models).map((m) => m.init()));
@@ -39,7 +47,6 @@ export async function disconnectMongo(): Promise<void> {
 
 /** Which server answers: a real mongod, or the wire-compatible jongodb stand-in. */
 export async function mongoServerKind(): Promise<string> {
-  const conn = await connectMongo();
-  const info = await conn.connection.db!.admin().command({ buildInfo: 1 });
+  const info = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
   return info.gitVersion === 'jongodb' ? 'jongodb stand-in' : `MongoDB ${String(info.version)}`;
 }

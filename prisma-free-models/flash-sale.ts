@@ -11,10 +11,11 @@ const flashSaleSchema = new mongoose.Schema(
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
     /**
-     * Grant tokens whose unit was already taken off `currentQuantity` ("g<token>": true). Makes the
-     * decrement idempotent per hold under activity retries without a multi-document transaction.
+     * Confirms in flight: "g<grant token>" -> ms, set by the conditional decrement and removed once
+     * the order exists (see src/engine/purchase.ts). It makes the decrement happen once per grant
+     * without a multi-document transaction, and stays as small as the confirms in flight.
      */
-    confirmedGrants: { type: mongoose.Schema.Types.Mixed, default: {}, select: false },
+    pendingGrants: { type: mongoose.Schema.Types.Mixed, default: {}, select: false },
     /** Figures recorded by the sale workflow when the sale closes. */
     finalFigures: {
       type: new mongoose.Schema(

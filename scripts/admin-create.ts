@@ -6,6 +6,7 @@ import { ZAdminSignUpInput } from '../src/server/users/users.schema.js';
 import { upsertAdmin } from '../src/server/users/users.service.js';
 import { describeZodError } from '../src/server/trpc.js';
 import { env } from '../src/env.js';
+import { mongoSettingsFromEnv } from '../src/server/config.js';
 import { connectMongo, disconnectMongo } from '../prisma-free-models/connection.js';
 import type { AppDeps } from '../src/server/deps.js';
 import { describeError, fail, say } from './lib/log.js';
@@ -33,7 +34,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // Only MongoDB is needed: no Redis or Temporal connection is opened.
-  const deps = { mongo: () => connectMongo() } as Pick<AppDeps, 'mongo'> as AppDeps;
+  const deps = { mongo: () => connectMongo(mongoSettingsFromEnv()) } as Pick<AppDeps, 'mongo'> as AppDeps;
   try {
     const { created } = await upsertAdmin(deps, parsed.data);
     say('admin', `${created ? 'created admin' : 'updated admin (password set, role admin)'} ${parsed.data.email} in ${env.MONGO_DB} (${env.MONGO_KIND})`);

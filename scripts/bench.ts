@@ -184,8 +184,7 @@ async function main(): Promise<void> {
     const { defaultDeps } = await import('@/server/deps');
     const { upsertAdmin } = await import('@/server/users/users.service');
     const { FlashSale, Order } = await import('@models/index');
-    const { saleKeys } = await import('@/server/redis/keys');
-    const { parseGrant } = await import('@/server/queue/fairness');
+    const { fairnessReport } = await import('@/engine/fairness');
     const { disconnectMongo } = await import('@models/connection');
     const deps = defaultDeps();
     const adminEmail = 'bench-admin@bench.local';
@@ -299,7 +298,7 @@ async function main(): Promise<void> {
     const doc = await FlashSale.findById(sale.id).lean();
     const paidOrders = await Order.countDocuments({ flashSaleId: sale.id, paymentStatus: 'paid' });
     const lastOrder = await Order.findOne({ flashSaleId: sale.id }).sort({ createdAt: -1 }).lean();
-    const grants = (await deps.redis.lrange(saleKeys(sale.id).grants, 0, -1)).map(parseGrant);
+    const { grants } = await fairnessReport(deps, sale.id);
     const overview = await api<{ fairness: { inversions: number; fastPassInversions: number }; reconciliation: { balanced: boolean } }>(
       base,
       'GET',

@@ -47,6 +47,13 @@ const schema = z
     SALE_TICK_SECONDS: int(5, 1, 3600),
     /** Extra life of a hold's Redis key beyond the hold, so the key is a backstop, not the timer. */
     HOLD_GRACE_SECONDS: int(60, 0, 3600),
+    /**
+     * How long a confirm owns its hold before a retry, the hold workflow or the sweeper may finish
+     * it instead (its app died). The owner sends no MongoDB write after half of it.
+     */
+    CONFIRM_LEASE_MS: int(30_000, 100, 600_000),
+    /** Test-only: a step at which the process stops dead, for crash tests (src/engine/faults.ts). */
+    FAULT_POINT: z.string().min(1).optional(),
 
     NEXTAUTH_SECRET: z.string().min(16).optional(),
     NEXTAUTH_URL: url(['http', 'https']).optional(),

@@ -4,13 +4,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { env } from '@/env';
-import { createRedis } from '@/server/redis/client';
-import { createTemporalClient } from '@/server/temporal/client';
-import { defaultConfig, type EngineConfig } from '@/server/config';
 import { connectMongo } from '@models/connection';
+import { env } from '@/env';
+import type { EngineConfig } from '@/engine/config';
+import { createBackground } from '@/engine/background';
+import { createScriptedRedis, saleScripts } from '@/engine/scripts';
+import { createTemporalClient } from '@/engine/temporal';
+import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
 import { createActivities } from './activities';
-import { activityMetricsInterceptor, startWorkerMetricsServer } from '@/server/metrics/worker';
+import { activityMetricsInterceptor, startWorkerMetricsServer } from './metrics';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -26,21 +28,23 @@ export function quietRuntime() {
 }
 
 /** Builds a worker on the given connection (the tests use this too, with short holds). */
-export async function createWorker(opts: {
-  connection: NativeConnection;
-  config: EngineConfig;
-  redisUrl?: string;
-  namespace?: string;
-}) {
-  const redis = createRedis(opts.redisUrl);
-  const temporal = await createTemporalClient(env.TEMPORAL_ADDRESS, opts.namespace ?? env.TEMPORAL_NAMESPACE);
-  await connectMongo();
+export async function createWorker(opts: { connection: NativeConnection; config: EngineConfig; redisUrl?: string; namespace?: string }) {
+  const namespace = opts.namespace ?? env.TEMPORAL_NAMESPACE;
+  const redis = createScriptedRedis(opts.redisUrl ?? env.REDIS_URL);
+  const temporal = await createTemporalClient(env.TEMPORAL_ADDRESS, namespace);
+  await connectMongo(mongoSettingsFromEnv());
   const worker = await Worker.create({
     connection: opts.connection,
-    namespace: opts.namespace ?? env.TEMPORAL_NAMESPACE,
+    namespace,
     taskQueue: opts.config.taskQueue,
     workflowsPath,
-    activities: createActivities({ redis, temporal, config: opts.config }),
+    activities: createActivities({
+      redis,
+      scripts: saleScripts(redis),
+      temporal: async () => temporal,
+      background: createBackground(),
+      config: opts.config,
+    }),
     // WORKER_CONCURRENCY (the original system's knob): activities this worker runs at once.
     maxConcurrentActivityTaskExecutions: env.WORKER_CONCURRENCY,
     interceptors: { activity: [activityMetricsInterceptor] },
@@ -55,7 +59,7 @@ export async function createWorker(opts: {
 async function main() {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const { worker, close } = await createWorker({ connection, config: defaultConfig() });
+  const { worker, close } = await createWorker({ connection, config: engineConfigFromEnv() });
   // Prometheus scrapes the worker on its own port (grants, expiries, confirms, activity latency).
   const metrics = env.WORKER_METRICS_PORT
     ? await startWorkerMetricsServer(env.WORKER_METRICS_PORT, env.HOST).catch((err: Error) => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TRPCError } from '@trpc/server';
 import { FlashSale } from '@models/index';
-import { saleKeys } from '@/server/redis/keys';
+import { saleKeys } from '@/engine/keys';
 import { startEngine, openSale, admin, shopper, uniqueEmail, type Engine } from './support/engine';
 
 async function rejectsWith(p: Promise<unknown>, code: TRPCError['code'], field: RegExp) {

@@ -1,8 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlashSale, Order } from '@models/index';
-import { saleScripts } from '@/server/redis/scripts';
-import { queryHold } from '@/server/temporal/holds';
+import { queryHold } from '@/engine/temporal';
 import { startEngine, openSale, shopper, uniqueEmail, waitFor, type Engine } from './support/engine';
 
 describe('purchase: buy -> held -> confirm', () => {
@@ -29,8 +28,12 @@ describe('purchase: buy -> held -> confirm', () => {
     assert.equal(held.hasActiveHold, true);
     assert.ok(held.holdTtlSec > 0 && held.holdTtlSec <= engine.config.holdTtlSec);
 
-    const view = await queryHold(await engine.deps.temporal(), sale.id, email);
-    assert.equal(view?.state, 'held');
+    // The workflow (started in the background) holds the hold's timer.
+    const view = await waitFor(async () => {
+      const v = await queryHold(await engine.deps.temporal(), sale.id, email);
+      return v?.state === 'held' ? v : null;
+    }, 20_000, 'the hold workflow in state held');
+    assert.equal(view.token, (await engine.deps.scripts.snapshot(sale.id, email)).hold?.token);
 
     const order = await api.orders.confirm({ flashSaleId: sale.id });
     assert.equal(order.userEmail, email);
@@ -43,13 +46,16 @@ describe('purchase: buy -> held -> confirm', () => {
     const doc = await FlashSale.findById(sale.id).lean();
     assert.equal(doc?.currentQuantity, 2);
     assert.equal(await Order.countDocuments({ flashSaleId: sale.id }), 1);
-    const snap = await saleScripts(engine.deps.redis).status(sale.id, email);
+    const snap = await engine.deps.scripts.snapshot(sale.id, email);
     assert.equal(snap.paid, true);
     assert.equal(snap.holdsLive, 0);
     assert.equal(snap.stock, 2);
 
     const p = await api.orders.position({ flashSaleId: sale.id });
     assert.equal(p.status, 'purchased');
+    // The confirm signal ends the hold workflow as confirmed (it would otherwise sleep to the deadline).
+    const result = await (await engine.deps.temporal()).workflow.getHandle(`hold:${sale.id}:${email}`).result();
+    assert.equal(result, 'confirmed');
     await assert.rejects(api.orders.buy({ flashSaleId: sale.id }), /already bought/);
   });
 });

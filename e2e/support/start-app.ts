@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BUILD_INPUTS = ['src', 'prisma-free-models', 'temporal/shared.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const BUILD_INPUTS = ['src', 'prisma-free-models', 'next.config.mjs', 'tsconfig.json', 'package-lock.json'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

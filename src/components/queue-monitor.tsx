@@ -100,8 +100,10 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           <span className="small muted">last 60 seconds</span>
         </div>
         <GrantsChart values={o.grantsPerSecond} />
-        <p className="small muted">
-          Out-of-order grants: {o.fairness.inversions} overall, {o.fairness.fastPassInversions} under Fast Pass.
+        <p className="small muted" data-testid="fairness">
+          Overtakes: {o.fairness.overtakes} (later arrivals served while an earlier buyer waited and then left without a unit;{' '}
+          {o.fairness.leftWithoutUnit} left without one). Out-of-order grants: {o.fairness.inversions} overall,{' '}
+          {o.fairness.fastPassInversions} under Fast Pass.
         </p>
       </section>
 
@@ -184,8 +186,8 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
                     <td className="mono small">{g.email}</td>
                     <td className="num">{g.arrival}</td>
                     <td>
-                      <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.mode === 'dispatch' ? 'info' : 'muted'}`}>
-                        {g.mode === 'fastpass' ? 'Fast Pass' : g.mode === 'dispatch' ? 'promoted' : 'direct'}
+                      <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.via === 'dispatch' ? 'info' : 'muted'}`}>
+                        {g.mode === 'fastpass' ? 'Fast Pass' : g.via === 'dispatch' ? 'promoted' : g.via === 'buy' ? 'at buy' : 'direct'}
                       </span>
                     </td>
                   </tr>

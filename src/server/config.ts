@@ -1,35 +1,19 @@
 import { env } from '@/env';
-import type { HoldSettings } from './redis/scripts';
+import type { EngineConfig } from '@/engine/config';
 
-/** Engine settings, from env by default; tests build their own (seconds-long holds). */
-export interface EngineConfig {
-  holdTtlSec: number;
-  holdGraceSec: number;
-  fastPassPercent: number;
-  lockTtlMs: number;
-  queueRecheckSec: number;
-  saleTickSec: number;
-  taskQueue: string;
-  temporalUiUrl: string;
-  temporalNamespace: string;
-}
-
-export const defaultConfig = (): EngineConfig => ({
+/** The engine's settings from the environment (app and worker); tests build their own. */
+export const engineConfigFromEnv = (): EngineConfig => ({
   holdTtlSec: env.HOLD_TTL_SECONDS,
   holdGraceSec: env.HOLD_GRACE_SECONDS,
   fastPassPercent: env.FAST_PASS_PERCENT,
   lockTtlMs: env.CRITICAL_LOCK_TTL_MS,
+  confirmLeaseMs: env.CONFIRM_LEASE_MS,
   queueRecheckSec: env.QUEUE_RECHECK_SECONDS,
   saleTickSec: env.SALE_TICK_SECONDS,
   taskQueue: env.TEMPORAL_TASK_QUEUE,
   temporalUiUrl: env.TEMPORAL_UI_URL,
   temporalNamespace: env.TEMPORAL_NAMESPACE,
+  faultPoint: env.FAULT_POINT,
 });
 
-export const holdSettings = (c: EngineConfig): HoldSettings => ({
-  holdTtlMs: c.holdTtlSec * 1000,
-  graceMs: c.holdGraceSec * 1000,
-  fastPassPercent: c.fastPassPercent,
-});
-
-export const fastPassThreshold = (initial: number, percent: number) => Math.max(1, Math.ceil((initial * percent) / 100));
+export const mongoSettingsFromEnv = () => ({ uri: env.MONGODB_URI, dbName: env.MONGO_DB });

@@ -8,8 +8,8 @@ import type { Redis } from 'ioredis';
 import { env } from '@/env';
 import type { AppDeps } from './deps';
 import { RateLimitedError } from './errors';
-import { rateLimitKey } from './redis/keys';
-import { appMetrics } from './metrics/registry';
+import { rateLimitKey } from '@/engine/keys';
+import { appMetrics } from '@/engine/metrics';
 
 export type RateAction = 'buy' | 'confirm' | 'signin';
 

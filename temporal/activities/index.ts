@@ -1,21 +1,25 @@
-import type { Redis } from 'ioredis';
-import type { Client } from '@temporalio/client';
-import { createHoldActivities } from './hold.activities';
-import { createSaleActivities } from './sale.activities';
-import type { EngineConfig } from '@/server/config';
+/**
+ * The activities, built over injected clients (`createActivities(deps)`), so tests build them too.
+ * Each is a thin entry into the engine, where the logic lives beside the Lua scripts it drives.
+ */
+import type { EngineDeps } from '@/engine/deps';
+import { holdStep } from '@/engine/holds';
+import { closeSale, syncSaleToRedis, tickSale } from '@/engine/sales';
 
-export interface ActivityDeps {
-  redis: Redis;
-  /** Client used to signal promoted buyers' workflows (signal-with-start). */
-  temporal: Client;
-  config: EngineConfig;
-}
-
-/** Activities are plain functions closed over injected clients, so tests can build them too. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: EngineDeps) {
   return {
-    ...createHoldActivities(deps),
-    ...createSaleActivities(deps),
+    /** A hold workflow's step: what is due for this buyer now, and what to wait for next. */
+    holdStep: (saleId: string, email: string, intent: 'check' | 'cancel') => holdStep(deps, saleId, email, intent),
+
+    /** Publishes the sale's facts to Redis and seeds its shadow stock (idempotent). */
+    syncSale: (saleId: string) => syncSaleToRedis(deps, saleId),
+
+    /** Recovers orphaned holds and promotes queue heads while stock is free. */
+    tickSale: (saleId: string) => tickSale(deps, saleId),
+
+    /** Empties the queue and records the final figures. */
+    closeSale: (saleId: string) => closeSale(deps, saleId),
+
     async echo(nonce: string): Promise<string> {
       return `pong:${nonce}`;
     },

@@ -12,7 +12,7 @@ import {
   type SaleArgs,
   type SaleFigures,
   type SalePhase,
-} from '../shared';
+} from '../../src/engine/contract';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -1,8 +1,7 @@
 /** Simulated buyers driving the real engine through the tRPC caller, as the web app does. */
 import { FlashSale, Order } from '@models/index';
-import { saleScripts } from '@/server/redis/scripts';
+import { holdWorkflowId } from '@/engine/contract';
 import { shopper, type Engine } from './engine';
-import { holdWorkflowId } from '../../temporal/shared';
 
 export type Behaviour = 'confirm' | 'cancel' | 'abandon';
 export type BuyerOutcome = 'purchased' | 'cancelled' | 'abandoned' | 'sold_out' | 'closed' | 'refused';
@@ -62,7 +61,7 @@ export async function diagnose(engine: Engine, saleId: string, email: string): P
   const [d, history, snap] = await Promise.all([
     handle.describe().catch(() => null),
     handle.fetchHistory().catch(() => null),
-    saleScripts(engine.deps.redis).status(saleId, email),
+    engine.deps.scripts.snapshot(saleId, email),
   ]);
   const events = (history?.events ?? []).map((e) => {
     const act = e.activityTaskScheduledEventAttributes?.activityType?.name;
@@ -74,7 +73,7 @@ export async function diagnose(engine: Engine, saleId: string, email: string): P
 /** The numbers that must always reconcile, from MongoDB and Redis. */
 export async function saleLedger(engine: Engine, saleId: string) {
   const sale = await FlashSale.findById(saleId).lean();
-  const snap = await saleScripts(engine.deps.redis).status(saleId);
+  const snap = await engine.deps.scripts.snapshot(saleId);
   const paidOrders = await Order.countDocuments({ flashSaleId: saleId, paymentStatus: 'paid' });
   return {
     starting: sale!.startingQuantity,
@@ -82,7 +81,7 @@ export async function saleLedger(engine: Engine, saleId: string) {
     mongoSold: sale!.startingQuantity - sale!.currentQuantity,
     paidOrders,
     redisStock: snap.stock,
-    redisPaid: snap.sold,
+    redisPaid: snap.paidCount,
     holdsLive: snap.holdsLive,
     queueSize: snap.queueSize,
   };
@@ -95,10 +94,10 @@ export function watchRedisBalance(engine: Engine, saleId: string, starting: numb
   let samples = 0;
   const done = (async () => {
     while (running) {
-      const s = await saleScripts(engine.deps.redis).status(saleId);
+      const s = await engine.deps.scripts.snapshot(saleId);
       samples++;
-      if (s.sold + s.stock + s.holdsLive !== starting || s.stock < 0) {
-        violations.push(`paid ${s.sold} + stock ${s.stock} + holds ${s.holdsLive} != ${starting}`);
+      if (s.paidCount + s.stock + s.holdsLive !== starting || s.stock < 0) {
+        violations.push(`paid ${s.paidCount} + stock ${s.stock} + holds ${s.holdsLive} != ${starting}`);
       }
       await sleep(20);
     }

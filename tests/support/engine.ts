@@ -5,9 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { env } from '@/env';
-import { createRedis } from '@/server/redis/client';
-import { createTemporalClient } from '@/server/temporal/client';
-import { defaultConfig, type EngineConfig } from '@/server/config';
+import { createBackground } from '@/engine/background';
+import type { EngineConfig } from '@/engine/config';
+import { createScriptedRedis, saleScripts } from '@/engine/scripts';
+import { createTemporalClient } from '@/engine/temporal';
+import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
 import type { Session } from '@/server/auth/session';
@@ -16,7 +18,7 @@ import { createSale } from '@/server/sales/sales.service';
 import { createWorker, quietRuntime } from '../../temporal/worker';
 
 export const testConfig = (overrides: Partial<EngineConfig> = {}): EngineConfig => ({
-  ...defaultConfig(),
+  ...engineConfigFromEnv(),
   taskQueue: `test-${randomUUID().slice(0, 8)}`,
   holdTtlSec: 30,
   // The orphan sweeper must not mistake a workflow lagging behind a CPU-starved test worker for
@@ -39,10 +41,11 @@ export interface Engine {
 /** Starts the engine; `worker: false` leaves the worker to the test (e.g. a child process). */
 export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: { worker?: boolean } = {}): Promise<Engine> {
   const config = testConfig(overrides);
-  const redis = createRedis();
-  const temporal = await createTemporalClient();
-  await connectMongo();
-  const deps: AppDeps = { redis, temporal: async () => temporal, mongo: () => connectMongo(), config };
+  const redis = createScriptedRedis(env.REDIS_URL);
+  const temporal = await createTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+  const mongo = () => connectMongo(mongoSettingsFromEnv());
+  await mongo();
+  const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config };
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {
@@ -64,6 +67,7 @@ export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: {
     as: (session) => createCaller({ deps, session, ip: '127.0.0.1' }),
     stopWorker: () => stopWorker(),
     stop: async () => {
+      await deps.background.drained();
       await stopWorker();
       redis.disconnect();
       await temporal.connection.close();

@@ -2,7 +2,7 @@
 import mongoose from 'mongoose';
 import { mongoServerKind } from '@models/connection';
 import type { AppDeps } from '../deps';
-import { healthWorkflowId } from '../../../temporal/shared';
+import { healthWorkflowId } from '@/engine/contract';
 
 export interface ServiceHealth {
   ok: boolean;

@@ -3,11 +3,10 @@
  * at scrape time, and the `/api/metrics` handler (Prometheus text format) for app and worker.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Registry } from 'prom-client';
+import { appMetrics, metricsHandler } from '@/engine/metrics';
+import { fairnessReport } from '@/engine/fairness';
 import type { AppDeps } from '../deps';
-import { saleScripts } from '../redis/scripts';
 import { listSales } from '../sales/sales.service';
-import { appMetrics } from './registry';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -41,35 +40,19 @@ export function instrumentHttp(handler: Handler, fallback: (req: IncomingMessage
 async function refreshLiveSaleGauges(deps: AppDeps): Promise<void> {
   const m = appMetrics();
   const live = await listSales(deps, 'live');
-  const scripts = saleScripts(deps.redis);
-  const figures = await Promise.all(live.slice(0, 100).map(async (s) => ({ s, snap: await scripts.status(s.id) })));
-  for (const g of [m.queueSize, m.holdsLive, m.stockAvailable, m.unitsSold]) g.reset();
-  for (const { s, snap } of figures) {
+  const figures = await Promise.all(
+    live.slice(0, 100).map(async (s) => ({ s, snap: await deps.scripts.snapshot(s.id), fair: await fairnessReport(deps, s.id) })),
+  );
+  for (const g of [m.queueSize, m.holdsLive, m.stockAvailable, m.unitsSold, m.overtakes, m.inversions]) g.reset();
+  for (const { s, snap, fair } of figures) {
     const labels = { sale_id: s.id };
     m.queueSize.set(labels, snap.queueSize);
     m.holdsLive.set(labels, snap.holdsLive);
     m.stockAvailable.set(labels, Math.max(0, snap.stock));
     m.unitsSold.set(labels, s.startingQuantity - s.currentQuantity);
+    m.overtakes.set(labels, fair.overtakes);
+    m.inversions.set(labels, fair.inversions);
   }
-}
-
-/** GET /api/metrics for a registry; `before` runs first (e.g. reading gauges). */
-export function metricsHandler(registry: Registry, before?: () => Promise<void>) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
-      return;
-    }
-    try {
-      if (before) await before().catch((err) => console.error('[metrics] live gauges:', (err as Error).message));
-      const body = await registry.metrics();
-      res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch (err) {
-      console.error('[metrics] scrape failed:', err);
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('internal error\n');
-    }
-  };
 }
 
 /** The app's /api/metrics: HTTP, buy/confirm and workflow-start metrics plus live-sale gauges. */

@@ -1,35 +1,44 @@
 /**
- * The purchase as the buyer drives it: buy (join the FIFO queue + start the hold workflow),
- * position (one Redis snapshot), confirm (workflow Update), cancel (signal), and order listings.
+ * The purchase as the buyer drives it. Every answer comes from Redis (and, for a confirm, MongoDB);
+ * no request waits on a workflow task. Workflow starts and signals go out in the background.
+ *
+ *   buy      buy-10.lua: join the FIFO queue and make the first grant attempt
+ *   position snapshot-10.lua
+ *   confirm  claim-10.lua (the hold becomes "confirming"), the MongoDB step, consume-10.lua, then
+ *            the hold workflow is signalled `confirmed`
+ *   cancel   step-10.lua with intent cancel (the unit goes back, or the buyer leaves the queue)
  */
-import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
-import { saleScripts, type SaleSnapshot } from '../redis/scripts';
-import { saleKeys } from '../redis/keys';
-import type { AppDeps } from '../deps';
+import { holdSettings } from '@/engine/config';
+import { saleKeys } from '@/engine/keys';
+import { dispatchInBackground } from '@/engine/dispatch';
 import {
   AlreadyPurchasedError,
-  DomainError,
   NoActiveHoldError,
   NotInQueueError,
+  PaymentInProgressError,
   SaleEndedError,
   SaleNotFoundError,
   SaleNotStartedError,
+  ServiceUnavailableError,
   SoldOutError,
-} from '../errors';
-import { cancelHold, confirmHold, startHold } from '../temporal/holds';
-import { startHoldInBackground } from '../temporal/background-starts';
-import { attemptGrant } from '../queue/grant';
-import { recordBuy, recordConfirm } from '../metrics/record';
-import { syncSaleToRedis } from '../sales/sales.service';
-import { toOrderView } from './finalize';
+} from '@/engine/errors';
+import { faultPoint } from '@/engine/faults';
+import { metrics, recordGrant, recordRelease } from '@/engine/metrics';
+import { findOrder, finishConfirm, toOrderView } from '@/engine/purchase';
+import { syncSaleToRedis } from '@/engine/sales';
+import type { BuyerSnapshot } from '@/engine/scripts';
+import { signalHold, startHold, type HoldSignal } from '@/engine/temporal';
+import type { OrderView } from '@/engine/contract';
+import type { AppDeps } from '../deps';
 import type { TAdminOrdersInput, TBuyerInput } from './orders.schema';
-import type { OrderView } from '../../../temporal/shared';
 
 export type PositionStatus = 'queued' | 'held' | 'purchased' | 'expired' | 'cancelled' | 'sold_out' | 'closed' | 'none';
 
 export interface PositionView {
   status: PositionStatus;
+  /** true while a confirm of the held unit is being recorded (it can no longer be cancelled). */
+  paying: boolean;
   /** 1-based place in the queue (0 when not queued). */
   position: number;
   /** People in front of this buyer. */
@@ -48,20 +57,14 @@ export interface BuyResult extends PositionView {
   queued: boolean;
 }
 
-async function ensureSaleInRedis(deps: AppDeps, saleId: string): Promise<void> {
-  if (await deps.redis.exists(saleKeys(saleId).meta)) return;
-  await deps.mongo();
-  if (!Types.ObjectId.isValid(saleId) || !(await FlashSale.exists({ _id: saleId }))) throw SaleNotFoundError(saleId);
-  await syncSaleToRedis(deps.redis, saleId);
-}
-
-function toPosition(snap: SaleSnapshot, holdTtlSec: number): PositionView {
+function toPosition(snap: BuyerSnapshot, holdTtlSec: number): PositionView {
   const heldMs = snap.hold ? Math.max(0, snap.hold.expiresAtMs - snap.nowMs) : 0;
+  const paying = snap.hold?.state === 'confirming';
   // Nothing free and nothing held means every unit is sold: queued buyers need not wait.
   const allSold = snap.stock <= 0 && snap.holdsLive === 0;
   const status: PositionStatus = snap.paid
     ? 'purchased'
-    : snap.hold && heldMs > 0
+    : snap.hold && (heldMs > 0 || paying)
       ? 'held'
       : snap.position > 0
         ? allSold
@@ -71,6 +74,7 @@ function toPosition(snap: SaleSnapshot, holdTtlSec: number): PositionView {
   const ahead = Math.max(0, snap.position - 1);
   return {
     status,
+    paying: status === 'held' && paying,
     position: snap.position,
     ahead,
     size: snap.queueSize,
@@ -82,12 +86,30 @@ function toPosition(snap: SaleSnapshot, holdTtlSec: number): PositionView {
   };
 }
 
+/** Sends a message to the buyer's hold workflow off the request path (with retries). */
+function tellHold(deps: AppDeps, saleId: string, email: string, message: 'start' | HoldSignal): void {
+  deps.background.run(`${message}:${saleId}:${email}`, async () => {
+    const client = await deps.temporal();
+    if (message === 'start') await startHold(client, deps.config, saleId, email);
+    else await signalHold(client, deps.config, saleId, email, message);
+  });
+}
+
+/** The sale's facts reach Redis on first use (or again after Redis lost them). */
+async function loadSale(deps: AppDeps, saleId: string): Promise<void> {
+  await deps.mongo();
+  await syncSaleToRedis(deps, saleId);
+}
+
 export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<BuyResult> {
-  await ensureSaleInRedis(deps, flashSaleId);
-  const scripts = saleScripts(deps.redis);
-  const joined = await scripts.join(flashSaleId, email);
-  recordBuy(joined.status);
-  switch (joined.status) {
+  const settings = holdSettings(deps.config);
+  let r = await deps.scripts.buy(flashSaleId, email, settings);
+  if (r.status === 'no_sale') {
+    await loadSale(deps, flashSaleId);
+    r = await deps.scripts.buy(flashSaleId, email, settings);
+  }
+  metrics().appMetrics.buys.inc({ result: r.status });
+  switch (r.status) {
     case 'no_sale':
       throw SaleNotFoundError(flashSaleId);
     case 'not_started':
@@ -98,58 +120,27 @@ export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): P
       throw AlreadyPurchasedError();
     case 'sold_out':
       throw SoldOutError();
-    case 'queued': {
-      // First grant attempt right here (same script and rules as the workflow's), so an early
-      // buyer's hold does not wait for its workflow to start.
-      const temporal = await deps.temporal();
-      const grant = await attemptGrant({ redis: deps.redis, temporal, config: deps.config }, flashSaleId, email);
-      // A granted hold's timer must exist before we answer; a queued buyer's workflow may follow.
-      if (grant.status === 'granted') await startHold(temporal, deps.config, flashSaleId, email);
-      else startHoldInBackground(temporal, deps.config, flashSaleId, email);
-      break;
-    }
-    case 'held':
-      // Retrying buy is always safe: USE_EXISTING returns the running hold, or starts the one a
-      // failed earlier attempt could not.
-      await startHold(await deps.temporal(), deps.config, flashSaleId, email);
-      break;
   }
-  const view = toPosition(await scripts.status(flashSaleId, email), deps.config.holdTtlSec);
+  if (r.grantedNow) {
+    recordGrant('buy');
+    // Wakes the workflow of a buyer who was already queued, or starts it: its timer guards the hold.
+    tellHold(deps, flashSaleId, email, 'granted');
+  } else if (r.joinedNow) {
+    tellHold(deps, flashSaleId, email, 'start');
+  }
+  // Free units and nobody granted: the heads ahead (e.g. a Fast Pass head) are the dispatcher's.
+  if (r.status === 'queued' && r.view!.stock > 0) dispatchInBackground(deps, flashSaleId);
+  const view = toPosition(r.view!, deps.config.holdTtlSec);
   return { ...view, queued: view.status === 'queued' };
 }
 
 export async function position(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<PositionView> {
-  await ensureSaleInRedis(deps, flashSaleId);
-  return toPosition(await saleScripts(deps.redis).status(flashSaleId, email), deps.config.holdTtlSec);
-}
-
-async function findOrder(saleId: string, email: string) {
-  const o = await Order.findOne({ flashSaleId: saleId, userEmail: email }).lean();
-  return o ? toOrderView(o as Parameters<typeof toOrderView>[0]) : null;
-}
-
-export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<OrderView> {
-  const requestedAtMs = Date.now(); // the moment the buyer asked is what counts against the hold
-  await deps.mongo();
-  // A repeated confirm (double click, retry) returns the order it already made.
-  const done = await findOrder(flashSaleId, email);
-  if (done) return done;
-  const snap = await saleScripts(deps.redis).status(flashSaleId, email);
-  if (!snap.hold) throw noHoldError(snap.outcome, snap.position > 0);
-  try {
-    const order = await confirmHold(await deps.temporal(), flashSaleId, email, requestedAtMs);
-    recordConfirm();
-    return order;
-  } catch (err) {
-    // A parallel confirm may have finished the workflow first: its order is the answer.
-    const raced = await findOrder(flashSaleId, email);
-    if (raced) return raced;
-    if (err instanceof DomainError && err.code === 'NO_ACTIVE_HOLD') {
-      throw noHoldError((await saleScripts(deps.redis).status(flashSaleId, email)).outcome, false);
-    }
-    recordConfirm(err);
-    throw err;
+  let snap = await deps.scripts.snapshot(flashSaleId, email);
+  if (!snap.hold && !snap.paid && !snap.position && !(await deps.redis.exists(saleKeys(flashSaleId).meta))) {
+    await loadSale(deps, flashSaleId);
+    snap = await deps.scripts.snapshot(flashSaleId, email);
   }
+  return toPosition(snap, deps.config.holdTtlSec);
 }
 
 const NO_HOLD_REASONS: Record<string, string> = {
@@ -157,36 +148,88 @@ const NO_HOLD_REASONS: Record<string, string> = {
   cancelled: 'you cancelled your hold',
   sold_out: 'the sale sold out',
   closed: 'the sale has ended',
-  purchased: 'you already bought this item',
 };
 
-const noHoldError = (outcome: string, queued: boolean) =>
-  NoActiveHoldError(queued ? 'you are still in the queue' : (NO_HOLD_REASONS[outcome] ?? 'you have no hold on this sale'));
+/** How often a confirm that found another one in flight (a double click) looks again. */
+const BUSY_POLL_MS = 50;
 
-export async function cancel(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<PositionView> {
-  const before = await position(deps, { email, flashSaleId });
-  if (before.status !== 'queued' && before.status !== 'held') {
-    throw before.status === 'purchased' ? AlreadyPurchasedError() : NotInQueueError();
+export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<OrderView> {
+  const m = metrics().appMetrics;
+  const giveUpAt = Date.now() + deps.config.confirmLeaseMs + 5_000;
+  try {
+    for (;;) {
+      const c = await deps.scripts.claim(flashSaleId, email, deps.config.confirmLeaseMs);
+      switch (c.status) {
+        case 'confirming': {
+          await faultPoint(deps.config, 'confirm.after-claim');
+          await deps.mongo();
+          const order = await finishConfirm(deps, { saleId: flashSaleId, email, token: c.token, price: c.price, atMs: c.atMs, fresh: c.fresh });
+          tellHold(deps, flashSaleId, email, 'confirmed');
+          m.confirms.inc({ result: 'paid' });
+          return order;
+        }
+        case 'paid': {
+          // A double click, a retry, or a confirm finished by the workflow: the same order.
+          await deps.mongo();
+          const order = await findOrder(flashSaleId, email);
+          if (!order) throw AlreadyPurchasedError();
+          m.confirms.inc({ result: 'paid' });
+          return order;
+        }
+        case 'busy':
+          // Another confirm of this hold is in flight: its outcome is ours (or its lease runs out).
+          if (Date.now() > giveUpAt) throw ServiceUnavailableError('Your payment is still being processed');
+          await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
+          continue;
+        case 'queued':
+          throw NoActiveHoldError('you are still in the queue');
+        case 'expired':
+          throw NoActiveHoldError('your hold expired');
+        case 'ended':
+          throw SaleEndedError();
+        case 'none':
+          throw NoActiveHoldError(NO_HOLD_REASONS[c.outcome]);
+      }
+    }
+  } catch (err) {
+    m.confirms.inc({ result: (err as { code?: string }).code ?? 'error' });
+    throw err;
   }
-  if (!(await cancelHold(await deps.temporal(), flashSaleId, email))) throw NoActiveHoldError();
-  return before;
+}
+
+/** Gives the held unit back, or leaves the queue; answers with the buyer's state afterwards. */
+export async function cancel(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<PositionView> {
+  const r = await deps.scripts.step(flashSaleId, email, 'cancel', holdSettings(deps.config));
+  if (r.kind === 'confirming') throw PaymentInProgressError();
+  if (r.kind === 'released') {
+    recordRelease('cancelled');
+    dispatchInBackground(deps, flashSaleId); // the unit goes to the next buyer
+  } else if (r.kind === 'done' && r.outcome === 'cancelled') {
+    dispatchInBackground(deps, flashSaleId); // a departing head may let the next one through Fast Pass
+  } else {
+    throw r.kind === 'done' && r.outcome === 'purchased' ? AlreadyPurchasedError() : NotInQueueError();
+  }
+  tellHold(deps, flashSaleId, email, 'cancel');
+  return position(deps, { email, flashSaleId });
 }
 
 export interface OrderRow extends OrderView {
   saleName: string;
 }
 
-async function withSaleNames(orders: OrderView[]): Promise<OrderRow[]> {
-  const ids = [...new Set(orders.map((o) => o.flashSaleId))];
+type OrderDoc = Parameters<typeof toOrderView>[0];
+
+async function withSaleNames(orders: OrderDoc[]): Promise<OrderRow[]> {
+  const views = orders.map(toOrderView);
+  const ids = [...new Set(views.map((o) => o.flashSaleId))];
   const sales = await FlashSale.find({ _id: { $in: ids } }, { name: 1 }).lean();
   const names = new Map(sales.map((s) => [String(s._id), s.name]));
-  return orders.map((o) => ({ ...o, saleName: names.get(o.flashSaleId) ?? '(deleted sale)' }));
+  return views.map((o) => ({ ...o, saleName: names.get(o.flashSaleId) ?? '(deleted sale)' }));
 }
 
 export async function byEmail(deps: AppDeps, email: string): Promise<OrderRow[]> {
   await deps.mongo();
-  const orders = await Order.find({ userEmail: email }).sort({ createdAt: -1 }).limit(200).lean();
-  return withSaleNames(orders.map((o) => toOrderView(o as Parameters<typeof toOrderView>[0])));
+  return withSaleNames(await Order.find({ userEmail: email }).sort({ createdAt: -1 }).limit(200).lean<OrderDoc[]>());
 }
 
 export async function adminList(deps: AppDeps, input: TAdminOrdersInput) {
@@ -201,8 +244,8 @@ export async function adminList(deps: AppDeps, input: TAdminOrdersInput) {
       .sort({ createdAt: -1 })
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
-      .lean(),
+      .lean<OrderDoc[]>(),
   ]);
-  const items = await withSaleNames(orders.map((o) => toOrderView(o as Parameters<typeof toOrderView>[0])));
+  const items = await withSaleNames(orders);
   return { items, total, page: input.page, pageSize: input.pageSize, pages: Math.max(1, Math.ceil(total / input.pageSize)) };
 }

@@ -1,15 +1,17 @@
 /** The admin's live view of one sale's queue, holds and grants. */
-import { saleKeys } from '../redis/keys';
-import { parseHoldEntry, saleScripts } from '../redis/scripts';
-import { fastPassThreshold } from '../config';
+import { fastPassThreshold } from '@/engine/config';
+import { holdWorkflowId } from '@/engine/contract';
+import { fairnessReport } from '@/engine/fairness';
+import { saleKeys } from '@/engine/keys';
+import { parseHoldEntry } from '@/engine/scripts';
 import type { AppDeps } from '../deps';
 import { getSale } from '../sales/sales.service';
-import { holdWorkflowId } from '../../../temporal/shared';
-import { countInversions, parseGrant, type GrantRecord } from './fairness';
 
 export interface HoldRow {
   email: string;
   token: string;
+  /** held, or confirming (a payment is being recorded). */
+  state: 'held' | 'confirming';
   expiresAt: string;
   secondsLeft: number;
   workflowId: string;
@@ -22,13 +24,13 @@ export const temporalWorkflowUrl = (deps: AppDeps, workflowId: string) =>
 export async function overview(deps: AppDeps, saleId: string) {
   const sale = await getSale(deps, saleId);
   const k = saleKeys(saleId);
-  const [snap, holdsRaw, grantsRaw, head] = await Promise.all([
-    saleScripts(deps.redis).status(saleId),
+  const [snap, holdsRaw, fairness, head] = await Promise.all([
+    deps.scripts.snapshot(saleId),
     deps.redis.hgetall(k.holds),
-    deps.redis.lrange(k.grants, 0, -1),
+    fairnessReport(deps, saleId),
     deps.redis.zrange(k.queue, 0, 9),
   ]);
-  const grants: GrantRecord[] = grantsRaw.map(parseGrant);
+  const { grants } = fairness;
   const threshold = fastPassThreshold(sale.startingQuantity, deps.config.fastPassPercent);
   const now = snap.nowMs;
 
@@ -40,6 +42,7 @@ export async function overview(deps: AppDeps, saleId: string) {
       return {
         email,
         token: h.token,
+        state: h.state,
         expiresAt: new Date(h.expiresAtMs).toISOString(),
         secondsLeft: Math.max(0, Math.ceil((h.expiresAtMs - now) / 1000)),
         workflowId,
@@ -53,7 +56,6 @@ export async function overview(deps: AppDeps, saleId: string) {
     const ago = Math.floor((now - g.atMs) / 1000);
     if (ago >= 0 && ago < 60) perSecond[59 - ago]! += 1;
   }
-  const fastPassGrants = grants.filter((g) => g.mode !== 'normal');
 
   return {
     sale,
@@ -68,8 +70,11 @@ export async function overview(deps: AppDeps, saleId: string) {
     grantsPerSecond: perSecond,
     recentGrants: grants.slice(-20).reverse().map((g) => ({ ...g, at: new Date(g.atMs).toISOString() })),
     fairness: {
-      inversions: countInversions(grants.map((g) => g.arrival)),
-      fastPassInversions: countInversions(fastPassGrants.map((g) => g.arrival)),
+      inversions: fairness.inversions,
+      fastPassInversions: fairness.fastPassInversions,
+      overtakes: fairness.overtakes,
+      overtaken: fairness.overtaken,
+      leftWithoutUnit: fairness.left.filter((l) => l.outcome === 'sold_out' || l.outcome === 'closed').length,
     },
     holds,
     reconciliation: {

@@ -71,6 +71,7 @@ export const ZPositionDetail = z.enum(['queued', 'held', 'purchased', 'expired',
 export const ZPositionResponse = z.object({
   status: z.enum(['queued', 'ready', 'none']).describe('Seed status: ready = you hold a unit, confirm now'),
   detail: ZPositionDetail.describe('The full state: held, purchased, expired, cancelled, sold_out, closed, ...'),
+  paying: z.boolean().describe('true while a confirm of the held unit is being recorded (it can no longer be cancelled)'),
   position: z.number().int().describe('1-based place in the queue; 0 when not queued'),
   ahead: z.number().int(),
   size: z.number().int().describe('Queue length'),
@@ -97,6 +98,7 @@ export const ZOrder = z.object({
 
 export const ZConfirmResponse = z.object({ ok: z.literal(true), orderId: z.string(), order: ZOrder });
 
+/** The buyer's state after the cancel (detail: cancelled). */
 export const ZCancelResponse = ZPositionResponse.extend({ cancelled: z.literal(true) });
 
 export const ZOrderRow = ZOrder.extend({ saleName: z.string() });
@@ -129,11 +131,15 @@ export const ZQueueOverviewResponse = z.looseObject({
   fairness: z.object({
     inversions: z.number().int().describe('Pairs granted out of arrival order, over all grants'),
     fastPassInversions: z.number().int(),
+    overtakes: z.number().int().describe('Later arrivals granted while an earlier buyer waited who then left without a unit (0 expected)'),
+    overtaken: z.number().int().describe('Buyers overtaken at least once'),
+    leftWithoutUnit: z.number().int().describe('Queued buyers who left without a unit because it sold out or ended'),
   }),
   holds: z.array(
     z.object({
       email: z.string(),
       token: z.string(),
+      state: z.enum(['held', 'confirming']),
       expiresAt: ZIso,
       secondsLeft: z.number().int(),
       workflowId: z.string(),

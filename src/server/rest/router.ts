@@ -13,7 +13,6 @@ import { ForbiddenError, UnauthorizedError } from '../errors';
 import { clientIp } from '../http/client-ip';
 import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
 import { setRouteLabel } from '../metrics/http';
-import { saleScripts } from '../redis/scripts';
 import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
 import { Reply, routes as defaultRoutes, type Method, type RestContext, type Route } from './routes';
 import { buildOpenApi } from './openapi';
@@ -129,15 +128,7 @@ export function createRestHandler(opts: RestOptions = {}) {
     sendJson(res, route.status ?? 200, JSON.stringify(result), requestId);
   }
 
-  // ioredis only gives an auto-pipeline the Lua commands defined before it was opened: define
-  // them synchronously on the first request, before any command of this tick is queued.
-  let scriptsReady = false;
-
   return async function restHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!scriptsReady) {
-      scriptsReady = true;
-      saleScripts(deps().redis);
-    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     let path = q === -1 ? url : url.slice(0, q);

@@ -2,21 +2,14 @@
  * Sales: admin CRUD (MongoDB is the source of truth), the Redis projection the scripts read
  * (`fsmeta`, `fsinv`), the sale workflow's lifecycle, and the public status every shopper polls.
  */
-import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
-import { saleKeys } from '../redis/keys';
-import { saleScripts } from '../redis/scripts';
+import { fastPassThreshold } from '@/engine/config';
+import { rescheduleSignal, saleWorkflowId, stopSaleSignal, type SaleArgs } from '@/engine/contract';
+import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
+import { allSaleKeys, saleKeys } from '@/engine/keys';
+import { syncSaleToRedis } from '@/engine/sales';
 import type { AppDeps } from '../deps';
-import { SaleLockedError, SaleNotFoundError } from '../errors';
-import { fastPassThreshold } from '../config';
-import {
-  rescheduleSignal,
-  saleWorkflowId,
-  stopSaleSignal,
-  type SaleArgs,
-  type SaleFigures,
-} from '../../../temporal/shared';
 import type { TCreateSaleInput, TUpdateSaleInput } from './sales.schema';
 
 export type SaleStatus = 'upcoming' | 'ongoing' | 'ended';
@@ -87,33 +80,11 @@ function saleArgs(deps: AppDeps, sale: SaleLean): SaleArgs {
   };
 }
 
-/** Writes the sale facts the Lua scripts read; seeds shadow stock only if it is missing. */
-export async function syncSaleToRedis(redis: Redis, saleId: string): Promise<void> {
-  const sale = await findSale(saleId);
-  const k = saleKeys(saleId);
-  const seeded = await redis
-    .multi()
-    .hset(k.meta, {
-      startsAt: sale.startsAt.getTime(),
-      endsAt: sale.endsAt.getTime(),
-      initial: sale.startingQuantity,
-      price: sale.pricePerUnit,
-      name: sale.name,
-    })
-    .set(k.stock, sale.currentQuantity, 'NX')
-    .exec();
-  // Redis lost this sale (no persistence): also restore who already paid (one per person).
-  if (seeded?.[1]?.[1] === 'OK') {
-    const buyers = await Order.find({ flashSaleId: sale._id }).distinct('userEmail');
-    if (buyers.length) await redis.sadd(k.paid, ...buyers);
-  }
-}
-
 export async function createSale(deps: AppDeps, input: TCreateSaleInput): Promise<SaleItem> {
   await deps.mongo();
   const doc = await FlashSale.create({ ...input, currentQuantity: input.startingQuantity });
   const sale = doc.toObject() as SaleLean;
-  await syncSaleToRedis(deps.redis, String(sale._id));
+  await syncSaleToRedis(deps, String(sale._id));
   const temporal = await deps.temporal();
   await temporal.workflow.start('saleWorkflow', {
     taskQueue: deps.config.taskQueue,
@@ -144,7 +115,7 @@ export async function updateSale(deps: AppDeps, input: TUpdateSaleInput): Promis
   if (!after) throw SaleNotFoundError(id);
 
   if (qtyChanged) await deps.redis.set(saleKeys(id).stock, after.currentQuantity);
-  await syncSaleToRedis(deps.redis, id);
+  await syncSaleToRedis(deps, id);
   const temporal = await deps.temporal();
   // signal-with-start: a sale whose workflow already closed (e.g. end moved later) gets a new one.
   await temporal.workflow.signalWithStart('saleWorkflow', {
@@ -163,13 +134,12 @@ export async function deleteSale(deps: AppDeps, id: string): Promise<{ id: strin
   const sale = await findSale(id);
   const orders = await Order.countDocuments({ flashSaleId: sale._id });
   if (orders > 0) throw SaleLockedError(`This sale has ${orders} order(s) and cannot be deleted`);
-  const snap = await saleScripts(deps.redis).status(id);
+  const snap = await deps.scripts.snapshot(id);
   if (snap.holdsLive > 0 || snap.queueSize > 0) {
     throw SaleLockedError('Buyers are queued or holding units; end the sale before deleting it');
   }
   await FlashSale.deleteOne({ _id: sale._id });
-  const k = saleKeys(id);
-  await deps.redis.del(k.meta, k.stock, k.queue, k.holds, k.paid, k.outcome, k.grants, k.arrivalSeq, k.grantSeq);
+  await deps.redis.del(...allSaleKeys(saleKeys(id)));
   const temporal = await deps.temporal();
   await temporal.workflow
     .getHandle(saleWorkflowId(id))
@@ -219,15 +189,12 @@ export function publicSale(deps: AppDeps, id: string): Promise<PublicSale> {
 async function loadPublicSale(deps: AppDeps, id: string): Promise<PublicSale> {
   await deps.mongo();
   const sale = await findSale(id);
-  let snap = await saleScripts(deps.redis).status(id);
-  if (!(await deps.redis.exists(saleKeys(id).meta))) {
-    await syncSaleToRedis(deps.redis, id);
-    snap = await saleScripts(deps.redis).status(id);
-  }
+  if (!(await deps.redis.exists(saleKeys(id).meta))) await syncSaleToRedis(deps, id);
+  const snap = await deps.scripts.snapshot(id);
   const now = snap.nowMs;
   const starting = sale.startingQuantity;
   const sold = starting - sale.currentQuantity;
-  const remaining = Math.max(0, starting - Math.max(sold, snap.sold));
+  const remaining = Math.max(0, starting - Math.max(sold, snap.paidCount));
   return {
     item: toSaleItem(sale),
     meta: {
@@ -243,18 +210,4 @@ async function loadPublicSale(deps: AppDeps, id: string): Promise<PublicSale> {
       serverTime: new Date(now).toISOString(),
     },
   };
-}
-
-/** Called by the sale workflow at the end: the figures that must reconcile. */
-export async function recordFinalFigures(redis: Redis, saleId: string): Promise<SaleFigures> {
-  const snap = await saleScripts(redis).status(saleId);
-  const sale = await FlashSale.findById(saleId).lean<SaleLean>();
-  const figures: SaleFigures = {
-    sold: sale ? sale.startingQuantity - sale.currentQuantity : snap.sold,
-    stockLeft: snap.stock,
-    holdsLive: snap.holdsLive,
-    queued: snap.queueSize,
-  };
-  if (sale) await FlashSale.updateOne({ _id: saleId }, { $set: { finalFigures: { ...figures, closedAt: new Date() } } });
-  return figures;
 }

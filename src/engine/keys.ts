@@ -1,5 +1,5 @@
 /**
- * Every Redis key of the system, built in one place. The sale id is wrapped in a literal hash tag
+ * Every Redis key of the engine, built in one place. The sale id is wrapped in a literal hash tag
  * (`{saleId}`) so all keys of one sale share a Redis Cluster slot and each Lua script stays
  * single-slot. Names follow the original system (fsq, fsh, fsinv, fslock, fsmeta, ...).
  */
@@ -8,32 +8,41 @@ const tag = (saleId: string) => `{${saleId}}`;
 export const saleKeys = (saleId: string) => {
   const t = tag(saleId);
   return {
+    /** HASH of the sale facts the scripts need: startsAt, endsAt (ms), initial, price, name. */
+    meta: `fsmeta:${t}`,
     /** ZSET email -> arrival sequence: the FIFO queue. */
     queue: `fsq:${t}`,
     /** Counter handing out arrival sequence numbers (strict order, no timestamp ties). */
-    arrivalSeq: `fsseq:${t}`,
-    /** Counter handing out grant tokens (one per hold ever granted). */
-    grantSeq: `fsgseq:${t}`,
+    arrivals: `fsseq:${t}`,
     /** Shadow inventory: units neither held nor sold. */
     stock: `fsinv:${t}`,
-    /** HASH email -> "token:expiresAtMs:arrivalSeq": every live hold (authoritative). */
+    /** HASH email -> "token:expiresAtMs:arrival:state:leaseUntilMs": every live hold (authoritative). */
     holds: `fsholds:${t}`,
-    /** Prefix of the per-buyer hold keys `fsh:{saleId}:{email}` (TTL = hold + grace, a backstop). */
-    holdPrefix: `fsh:${t}:`,
     /** SET of buyers who paid: one unit per person. */
     paid: `fspaid:${t}`,
     /** HASH email -> last outcome (purchased, expired, cancelled, sold_out, closed). */
     outcome: `fsout:${t}`,
-    /** LIST of grants "token|email|arrivalSeq|atMs|mode" in grant order: audit and fairness. */
+    /** LIST of grants "token|email|arrival|atMs|mode|via" in grant order: audit and fairness. */
     grants: `fsgrants:${t}`,
+    /** Counter handing out grant tokens (one per hold ever granted). */
+    grantSeq: `fsgseq:${t}`,
+    /** LIST of queued buyers who left without a unit "email|arrival|atMs|outcome": fairness. */
+    left: `fsleft:${t}`,
+    /** Prefix of the per-buyer hold keys `fsh:{saleId}:{email}` (TTL = hold + grace, a backstop). */
+    holdPrefix: `fsh:${t}:`,
     /** Distributed lock around the dispatcher. */
     lock: `fslock:${t}`,
-    /** HASH of sale facts the scripts need: startsAt, endsAt (ms), initial, name, price. */
-    meta: `fsmeta:${t}`,
   };
 };
 
 export type SaleKeys = ReturnType<typeof saleKeys>;
+
+/** The KEYS every sale script receives, in the order `lua/includes/sale.lua` names them. */
+export const scriptKeys = (k: SaleKeys) =>
+  [k.meta, k.queue, k.arrivals, k.stock, k.holds, k.paid, k.outcome, k.grants, k.grantSeq, k.left] as const;
+
+/** Every key that holds a sale's state (for deletion and snapshots). */
+export const allSaleKeys = (k: SaleKeys) => [...scriptKeys(k), k.lock];
 
 export const holdKey = (saleId: string, email: string) => `${saleKeys(saleId).holdPrefix}${email}`;
 

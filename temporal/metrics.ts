@@ -4,8 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { metricsHandler } from './http';
-import { workerMetrics } from './registry';
+import { metricsHandler, workerMetrics } from '@/engine/metrics';
 
 /** Times each activity (execution by type and outcome, and its wait between scheduling and start). */
 export const activityMetricsInterceptor: ActivityInterceptorsFactory = (ctx) => ({

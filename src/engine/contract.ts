@@ -1,34 +1,34 @@
 /**
- * What the app, the worker and the workflows agree on: workflow ids, messages (signals, updates,
- * queries), search attributes and the shapes they carry. Deterministic-safe: no Node imports.
+ * What the app, the worker and the workflows agree on: workflow ids, messages (signals, queries),
+ * search attributes and the shapes they carry. Safe inside workflows: no Node imports.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const holdWorkflowId = (saleId: string, email: string) => `hold:${saleId}:${email}`;
 export const saleWorkflowId = (saleId: string) => `sale:${saleId}`;
 export const healthWorkflowId = (nonce: string) => `health:${nonce}`;
 
-/** Search attributes registered on the server (see scripts/services.ts) so ops can filter holds. */
+/** Search attributes registered on the server (see scripts/lib/temporal.ts) so ops can filter holds. */
 export const SaleIdAttr = defineSearchAttributeKey('SaleId', SearchAttributeType.KEYWORD);
 export const BuyerEmailAttr = defineSearchAttributeKey('BuyerEmail', SearchAttributeType.KEYWORD);
 export const HoldStateAttr = defineSearchAttributeKey('HoldState', SearchAttributeType.KEYWORD);
 
-export type HoldState = 'queued' | 'held' | 'confirming' | 'confirmed' | 'expired' | 'cancelled' | 'sold_out' | 'closed';
-export const TERMINAL_HOLD_STATES: readonly HoldState[] = ['confirmed', 'expired', 'cancelled', 'sold_out', 'closed'];
+/** How a buyer's place in a sale ended. */
+export type HoldOutcome = 'confirmed' | 'expired' | 'cancelled' | 'sold_out' | 'closed';
+export type HoldState = 'queued' | 'held' | 'confirming' | HoldOutcome;
 
 export interface HoldArgs {
   saleId: string;
   email: string;
-  holdTtlMs: number;
-  /** How long a queued hold waits for a `granted` signal before re-checking on its own. */
-  recheckMs: number;
 }
 
-export interface GrantPayload {
-  token: string;
-  expiresAtMs: number;
-}
+/** What a hold workflow does next (the answer of its `holdStep` activity). */
+export type HoldStep =
+  | { kind: 'queued'; wakeAtMs: number }
+  | { kind: 'held'; token: string; expiresAtMs: number }
+  | { kind: 'confirming'; token: string; leaseUntilMs: number }
+  | { kind: 'done'; outcome: HoldOutcome };
 
 export interface HoldView {
   saleId: string;
@@ -36,7 +36,6 @@ export interface HoldView {
   state: HoldState;
   token?: string;
   expiresAtMs?: number;
-  orderId?: string;
 }
 
 export interface OrderView {
@@ -48,6 +47,14 @@ export interface OrderView {
   holdWorkflowId: string;
   createdAt: string;
 }
+
+/** Wakes a hold workflow: a unit was granted to its buyer. */
+export const grantedSignal = defineSignal('granted');
+/** Wakes a hold workflow: its buyer's confirm was recorded (or needs finishing). */
+export const confirmedSignal = defineSignal('confirmed');
+/** Asks a hold workflow to give its unit back (or leave the queue). */
+export const cancelSignal = defineSignal('cancel');
+export const holdStateQuery = defineQuery<HoldView>('state');
 
 export interface SaleArgs {
   saleId: string;
@@ -67,22 +74,6 @@ export interface SaleFigures {
   queued: number;
 }
 
-export const grantedSignal = defineSignal<[GrantPayload]>('granted');
-export const cancelSignal = defineSignal('cancel');
-/** `requestedAtMs`: when the buyer asked, so a confirm made in time is honoured even if the
- *  workflow gets to it a moment after the hold's end (server lag). */
-export const confirmUpdate = defineUpdate<OrderView, [{ requestedAtMs: number }]>('confirm');
-export const holdStateQuery = defineQuery<HoldView>('state');
-
 export const rescheduleSignal = defineSignal<[{ startsAtMs: number; endsAtMs: number }]>('reschedule');
 export const stopSaleSignal = defineSignal('stop');
 export const saleStateQuery = defineQuery<{ phase: SalePhase; startsAtMs: number; endsAtMs: number }>('state');
-
-/** ApplicationFailure types thrown by activities; the app maps them to domain errors. */
-export const FailureType = {
-  SaleClosed: 'SaleClosed',
-  SoldOut: 'SoldOut',
-  AlreadyPurchased: 'AlreadyPurchased',
-  HoldNotActive: 'HoldNotActive',
-  SaleNotFound: 'SaleNotFound',
-} as const;

@@ -1,0 +1,51 @@
+/**
+ * A hold workflow's one activity: read the buyer's state in Redis, do what is due (grant, release an
+ * expired or cancelled hold, finish a confirm whose app died, leave the queue when nothing can come
+ * back) and tell the workflow what to wait for next. The decisions are the step Lua script's.
+ */
+import { holdSettings } from './config';
+import type { HoldOutcome, HoldStep } from './contract';
+import type { EngineDeps } from './deps';
+import { dispatchSale } from './dispatch';
+import { recordGrant, recordRelease } from './metrics';
+import { finishConfirm } from './purchase';
+import { DomainError } from './errors';
+
+const OUTCOMES: Record<string, HoldOutcome> = {
+  purchased: 'confirmed',
+  expired: 'expired',
+  cancelled: 'cancelled',
+  sold_out: 'sold_out',
+};
+
+export async function holdStep(deps: EngineDeps, saleId: string, email: string, intent: 'check' | 'cancel'): Promise<HoldStep> {
+  for (;;) {
+    const r = await deps.scripts.step(saleId, email, intent, holdSettings(deps.config));
+    switch (r.kind) {
+      case 'queued':
+        return { kind: 'queued', wakeAtMs: r.wakeAtMs };
+      case 'held':
+        if (r.grantedNow) recordGrant('workflow');
+        return { kind: 'held', token: r.token, expiresAtMs: r.expiresAtMs };
+      case 'confirming':
+        return { kind: 'confirming', token: r.token, leaseUntilMs: r.leaseUntilMs };
+      case 'finish':
+        // The app that began this confirm died: finish it (or, if MongoDB refuses, end it unpaid).
+        try {
+          await finishConfirm(deps, { saleId, email, token: r.token, price: r.price, atMs: r.atMs, fresh: false });
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err; // transient: the activity is retried
+        }
+        intent = 'check';
+        continue;
+      case 'released':
+        recordRelease(r.outcome);
+        await dispatchSale(deps, saleId); // the unit goes to the next buyer in the queue
+        return { kind: 'done', outcome: r.outcome };
+      case 'done':
+        // A departing head may let the next buyer through Fast Pass.
+        if (r.outcome === 'cancelled') await dispatchSale(deps, saleId);
+        return { kind: 'done', outcome: OUTCOMES[r.outcome] ?? 'closed' };
+    }
+  }
+}

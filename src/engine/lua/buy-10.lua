@@ -1,0 +1,36 @@
+--[[
+  buy: join the sale's FIFO queue (idempotent; the score is a per-sale sequence, so arrival order is
+  strict) and make the buyer's first grant attempt, in one atomic step. The answer comes from here.
+  KEYS: the sale's keys (see includes/sale.lua)
+  ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] holdTtlMs   ARGV[4] graceMs   ARGV[5] fastPassPercent
+  Returns { status, joinedNow, grantedNow, <buyer view> } (the view is empty unless status is held,
+  confirming or queued); status one of:
+    'held' | 'confirming' | 'queued' | 'paid' | 'sold_out' | 'not_started' | 'ended' | 'no_sale'
+]]
+--- @include "sale"
+local email = ARGV[2]
+local now = now_ms()
+local window, sale = sale_window(now)
+if window ~= 'open' then return { window, 0, 0 } end
+if redis.call('SISMEMBER', PAID, email) == 1 then return { 'paid', 0, 0 } end
+
+local h = hold_get(email)
+if h then return { h.state == 'c' and 'confirming' or 'held', 0, 0, unpack(buyer_view(email, now)) } end
+
+local joined = 0
+local stock = stock_now()
+local rank = redis.call('ZRANK', QUEUE, email)
+if not rank then
+  if stock <= 0 and redis.call('HLEN', HOLDS) == 0 then return { 'sold_out', 0, 0 } end
+  redis.call('ZADD', QUEUE, redis.call('INCR', ARRIVALS), email)
+  redis.call('HDEL', OUTCOME, email)
+  rank = redis.call('ZRANK', QUEUE, email)
+  joined = 1
+end
+
+local allowed, mode = may_grant(rank, stock, sale.initial, tonumber(ARGV[5]))
+if allowed then
+  grant(email, redis.call('ZSCORE', QUEUE, email), now, sale, tonumber(ARGV[3]), tonumber(ARGV[4]), mode, 'buy')
+  return { 'held', joined, 1, unpack(buyer_view(email, now)) }
+end
+return { 'queued', joined, 0, unpack(buyer_view(email, now)) }

@@ -1,0 +1,12 @@
+--[[
+  close: at the sale's end, everyone still queued leaves without a unit (outcome closed, logged
+  for the fairness report). Live holds are left to their workflows (their deadline is the end).
+  KEYS: the sale's keys (see includes/sale.lua)
+  ARGV[1] hold key prefix
+  Returns the number of buyers who left the queue.
+]]
+--- @include "sale"
+local now = now_ms()
+local waiting = redis.call('ZRANGE', QUEUE, 0, -1)
+for _, email in ipairs(waiting) do leave_queue(email, now, 'closed') end
+return #waiting

@@ -1,0 +1,8 @@
+--[[
+  snapshot: one consistent view of a buyer (or, with an empty email, of the sale).
+  KEYS: the sale's keys (see includes/sale.lua)
+  ARGV[1] hold key prefix   ARGV[2] email (may be '')
+  Returns { nowMs, stock, holdsLive, queueSize, paidCount, grantsTotal, position, holdEntry, paid, outcome }
+]]
+--- @include "sale"
+return buyer_view(ARGV[2], now_ms())

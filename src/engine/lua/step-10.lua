@@ -1,0 +1,65 @@
+--[[
+  step: what a buyer's hold workflow does next, decided against Redis in one atomic step. Called
+  when the workflow starts, when it is woken (granted, confirmed, cancel) and when its timer fires.
+  KEYS: the sale's keys (see includes/sale.lua)
+  ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] intent ('check' | 'cancel')   ARGV[4] holdTtlMs
+  ARGV[5] graceMs   ARGV[6] fastPassPercent   ARGV[7] leaseMs   ARGV[8] recheckMs
+  Returns one of:
+    { 'held', token, expiresAtMs, grantedNow }  wait for a signal or the deadline, then step again
+    { 'confirming', token, leaseUntilMs } a confirm is in flight: wait for it, or for its lease to end
+    { 'finish', token, atMs, price }      a confirm's owner died: the caller now owns it (lease renewed)
+                                          and must finish the MongoDB step; atMs lies in the window
+    { 'queued', position, wakeAtMs }      wait for a `granted` signal, or re-check at wakeAtMs
+    { 'released', outcome }               the hold ended unpaid (expired | closed | cancelled): its unit is back
+    { 'done', outcome }                   nothing left to do: purchased | cancelled | sold_out | closed | ...
+]]
+--- @include "sale"
+local email, intent = ARGV[2], ARGV[3]
+local now = now_ms()
+if redis.call('SISMEMBER', PAID, email) == 1 then return { 'done', 'purchased' } end
+
+local h = hold_get(email)
+if h then
+  if h.state == 'c' then
+    -- A cancel never takes over a confirm: once confirming, the unit is sold or released by it.
+    if h.lease > now or intent == 'cancel' then return { 'confirming', h.token, h.lease } end
+    h.lease = now + tonumber(ARGV[7])
+    hold_put(email, h)
+    return { 'finish', h.token, math.min(now, h.expiresAt - 1), redis.call('HGET', META, 'price') or '' }
+  end
+  if intent == 'cancel' then
+    drop_hold(email, h.token, 'cancelled')
+    return { 'released', 'cancelled' }
+  end
+  if now >= h.expiresAt then
+    -- A hold cut short by the sale's end closed with the sale; otherwise its time ran out.
+    local outcome = now >= tonumber(redis.call('HGET', META, 'endsAt') or '0') and 'closed' or 'expired'
+    drop_hold(email, h.token, outcome)
+    return { 'released', outcome }
+  end
+  return { 'held', h.token, h.expiresAt, 0 }
+end
+
+local rank = redis.call('ZRANK', QUEUE, email)
+if not rank then return { 'done', redis.call('HGET', OUTCOME, email) or 'closed' } end
+if intent == 'cancel' then
+  leave_queue(email, now, 'cancelled')
+  return { 'done', 'cancelled' }
+end
+local window, sale = sale_window(now)
+if window == 'not_started' then return { 'queued', rank + 1, sale.startsAt } end
+if window ~= 'open' then
+  leave_queue(email, now, 'closed')
+  return { 'done', 'closed' }
+end
+local stock = stock_now()
+if stock <= 0 and redis.call('HLEN', HOLDS) == 0 then
+  leave_queue(email, now, 'sold_out')
+  return { 'done', 'sold_out' }
+end
+local allowed, mode = may_grant(rank, stock, sale.initial, tonumber(ARGV[6]))
+if allowed then
+  local token, expiresAt = grant(email, redis.call('ZSCORE', QUEUE, email), now, sale, tonumber(ARGV[4]), tonumber(ARGV[5]), mode, 'workflow')
+  return { 'held', token, expiresAt, 1 }
+end
+return { 'queued', rank + 1, math.min(now + tonumber(ARGV[8]), sale.endsAt) }
