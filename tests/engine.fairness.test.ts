@@ -57,6 +57,53 @@ describe('fairness, expiry, window, reconciliation', () => {
     assert.equal(ov.fairness.overtakes, 0);
   });
 
+  it('nobody is overtaken when many holds end at once while new buyers keep arriving (stock jumps above the Fast Pass threshold)', async () => {
+    engine.config.holdTtlSec = 6;
+    engine.config.fastPassPercent = 10; // 40 units: Fast Pass only for the last 4
+    try {
+      const units = 40;
+      const sale = await openSale(engine, units);
+      const holders = Array.from({ length: units }, (_, i) => uniqueEmail(`ot-h${i}`));
+      await Promise.all(holders.map((e) => engine.as(shopper(e)).orders.buy({ flashSaleId: sale.id })));
+      assert.equal((await engine.deps.scripts.snapshot(sale.id)).holdsLive, units);
+
+      // 150 buyers queue up behind the holders.
+      const behaviours = ['confirm', 'confirm', 'cancel', 'abandon'] as const;
+      const pick = () => behaviours[Math.floor(Math.random() * behaviours.length)]!;
+      const queued = Array.from({ length: 150 }, (_, i) => runBuyer(engine, sale.id, uniqueEmail(`ot-q${i}`), pick(), { pollMs: 250 }));
+      await sleep(500);
+      // At once: 25 holders cancel (stock jumps to 25, far above the threshold of 4) and the other
+      // 15 walk away (their holds all run out together a few seconds later) ...
+      const cancels = holders.slice(0, 25).map((e) => engine.as(shopper(e)).orders.cancel({ flashSaleId: sale.id }));
+      // ... while 400 more buyers keep arriving, 50 a second.
+      const late = Array.from({ length: 400 }, (_, i) =>
+        sleep(i * 20).then(() => runBuyer(engine, sale.id, uniqueEmail(`ot-l${i}`), pick(), { pollMs: 250 })),
+      );
+      await Promise.all(cancels);
+      const results = await Promise.all([...queued, ...late]);
+      await endSale(sale.id);
+      await waitFor(async () => (await engine.deps.scripts.snapshot(sale.id)).queueSize === 0, 20_000, 'the queue closed');
+
+      const report = await fairnessReport(engine.deps, sale.id);
+      const count = (o: string) => results.filter((r) => r.outcome === o).length;
+      console.log(
+        `grants ${report.grants.length} (at buy ${report.grants.filter((g) => g.via === 'buy').length}, dispatcher ` +
+          `${report.grants.filter((g) => g.via === 'dispatch').length}, workflow ${report.grants.filter((g) => g.via === 'workflow').length}); ` +
+          `purchased ${count('purchased')}, cancelled ${count('cancelled')}, abandoned ${count('abandoned')}, sold out ${count('sold_out')}; ` +
+          `left without a unit ${report.left.filter((l) => l.outcome !== 'cancelled').length}; ` +
+          `overtakes ${report.overtakes} (buyers overtaken ${report.overtaken}), inversions ${report.inversions}`,
+      );
+      assert.deepEqual(results.filter((r) => r.outcome === 'refused'), [], 'no buyer refused or stuck');
+      assert.ok(report.left.some((l) => l.outcome === 'sold_out' || l.outcome === 'closed'), 'some buyers left without a unit');
+      assert.equal(report.overtakes, 0, 'no later arrival was granted while an earlier buyer waited and then left without a unit');
+      const ledger = await saleLedger(engine, sale.id);
+      assert.equal(ledger.paidOrders, count('purchased'));
+      assert.ok(ledger.paidOrders <= units, 'no oversell');
+    } finally {
+      engine.config.fastPassPercent = 50;
+    }
+  });
+
   it('expiry: an unconfirmed hold ends after its TTL, the next buyer is granted within a second, the late confirm is refused', async () => {
     engine.config.holdTtlSec = 4;
     const sale = await openSale(engine, 1);

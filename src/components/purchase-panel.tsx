@@ -86,9 +86,9 @@ export function PurchasePanel({
   });
   const cancel = api.orders.cancel.useMutation({
     onMutate: () => setProblem(null),
-    onSuccess: (before) => {
+    onSuccess: (after) => {
       heldRef.current = null;
-      setPos({ ...before, status: 'cancelled', position: 0, ahead: 0, hasActiveHold: false, holdTtlSec: 0, holdExpiresAt: null, etaSec: 0 });
+      setPos(after);
     },
     onError: (e) => setProblem(errorInfo(e)),
   });
@@ -102,7 +102,7 @@ export function PurchasePanel({
   const soldOut = sale.meta.soldOut;
   let status = pos?.status ?? null;
   // Time ran out on this page; the server's release follows within a moment.
-  if ((status === 'held' && holdLeft === 0) || (status === 'none' && heldRef.current)) status = 'expired';
+  if ((status === 'held' && holdLeft === 0 && !pos?.paying) || (status === 'none' && heldRef.current)) status = 'expired';
   if (problem?.code === 'ALREADY_PURCHASED') status = 'purchased';
 
   let body: React.ReactNode;
@@ -149,8 +149,13 @@ export function PurchasePanel({
             {formatDuration(left)}
           </div>
         </div>
-        <PaymentForm amount={price} busy={confirm.isPending} disabled={busy && !confirm.isPending} onPay={() => confirm.mutate({ flashSaleId })} />
-        <button type="button" className="btn secondary wide" disabled={busy} onClick={() => cancel.mutate({ flashSaleId })}>
+        <PaymentForm
+          amount={price}
+          busy={confirm.isPending || pos.paying}
+          disabled={busy && !confirm.isPending}
+          onPay={() => confirm.mutate({ flashSaleId })}
+        />
+        <button type="button" className="btn secondary wide" disabled={busy || pos.paying} onClick={() => cancel.mutate({ flashSaleId })}>
           {cancel.isPending ? 'Releasing…' : 'Cancel and release the unit'}
         </button>
       </div>

@@ -69,6 +69,18 @@ export async function closeSale(deps: EngineDeps, saleId: string): Promise<SaleF
     holdsLive: snap.holdsLive,
     queued: snap.queueSize,
   };
-  if (sale) await FlashSale.updateOne({ _id: saleId }, { $set: { finalFigures: { ...figures, closedAt: new Date() } } });
+  if (sale) {
+    await FlashSale.updateOne({ _id: saleId }, { $set: { finalFigures: { ...figures, closedAt: new Date() } } });
+    await removeSettledMarkers(saleId);
+  }
   return figures;
+}
+
+/** Confirm markers a crash left on the sale although their order exists (see purchase.ts). */
+async function removeSettledMarkers(saleId: string): Promise<void> {
+  const doc = await FlashSale.findById(saleId).select('+pendingGrants').lean<{ pendingGrants?: Record<string, number> }>();
+  const tokens = Object.keys(doc?.pendingGrants ?? {}).map((k) => k.slice(1));
+  if (!tokens.length) return;
+  const settled = await Order.find({ flashSaleId: saleId, grantToken: { $in: tokens } }).distinct('grantToken');
+  if (settled.length) await FlashSale.updateOne({ _id: saleId }, { $unset: Object.fromEntries(settled.map((t) => [`pendingGrants.g${t}`, ''])) });
 }

@@ -38,12 +38,15 @@ export interface Engine {
   stop: () => Promise<void>;
 }
 
-/** Starts the engine; `worker: false` leaves the worker to the test (e.g. a child process). */
-export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: { worker?: boolean } = {}): Promise<Engine> {
+/**
+ * Starts the engine; `worker: false` leaves the worker to the test (e.g. a child process);
+ * `database` gives the test file a MongoDB database of its own (a fresh, empty one).
+ */
+export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: { worker?: boolean; database?: string } = {}): Promise<Engine> {
   const config = testConfig(overrides);
   const redis = createScriptedRedis(env.REDIS_URL);
   const temporal = await createTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
-  const mongo = () => connectMongo(mongoSettingsFromEnv());
+  const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), ...(opts.database ? { dbName: opts.database } : {}) });
   await mongo();
   const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config };
 

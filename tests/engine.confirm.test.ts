@@ -1,0 +1,103 @@
+/**
+ * The confirm's MongoDB record and the hold's deadline, against the real services:
+ *  - 2,000 holds confirmed: the sale document's size stays flat (no per-sale growth);
+ *  - a hold granted near the sale's end ends with the sale, and every view shows that deadline
+ *    (buy answer, position, the live SSE push, the hold workflow's own timer).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import mongoose from 'mongoose';
+import { FlashSale, Order } from '@models/index';
+import { queryHold } from '@/engine/temporal';
+import { buy, confirm } from '@/server/orders/orders.service';
+import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+
+/** Runs `count` calls of `fn`, `concurrency` at a time. */
+async function pool(count: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+}
+
+describe('confirm record and hold deadline', () => {
+  let engine: Engine;
+  before(async () => {
+    // A database of its own: the stand-in's inserts slow down as a collection grows, and 2,000
+    // orders on top of every other test's would only measure that.
+    engine = await startEngine({ holdTtlSec: 600 }, { database: `flash_sale_confirm_${Date.now()}` });
+  });
+  after(async () => {
+    await engine.stop();
+  });
+
+  const saleDocBytes = async (saleId: string) => {
+    const raw = await FlashSale.collection.findOne({ _id: new mongoose.Types.ObjectId(saleId) });
+    return mongoose.mongo.BSON.calculateObjectSize(raw!);
+  };
+
+  it('2,000 confirms: the sale document does not grow', async () => {
+    const units = 2_000;
+    const sale = await openSale(engine, units);
+    const before = await saleDocBytes(sale.id);
+    const emails = Array.from({ length: units }, (_, i) => uniqueEmail(`doc${i}`));
+    await pool(units, 100, (i) => buy(engine.deps, { email: emails[i]!, flashSaleId: sale.id }));
+    assert.equal((await engine.deps.scripts.snapshot(sale.id)).holdsLive, units, 'every buyer holds a unit');
+
+    const sizes: number[] = [];
+    const t0 = Date.now();
+    await pool(units, 20, async (i) => {
+      await confirm(engine.deps, { email: emails[i]!, flashSaleId: sale.id });
+      if ((i + 1) % 250 === 0) sizes.push(await saleDocBytes(sale.id));
+    });
+    // The last markers go right after their answers.
+    const after = await waitFor(async () => {
+      const bytes = await saleDocBytes(sale.id);
+      return bytes === before ? bytes : null;
+    }, 10_000, 'the sale document back to its size').catch(() => saleDocBytes(sale.id));
+    const orders = await Order.countDocuments({ flashSaleId: sale.id });
+    console.log(
+      `sale document ${before} bytes before, ${after} after ${orders} confirms (${Math.round((units / (Date.now() - t0)) * 1000)} confirms/s); ` +
+        `sampled every 250 confirms: ${sizes.join(', ')}`,
+    );
+    assert.equal(orders, units);
+    assert.equal((await FlashSale.findById(sale.id).lean())?.currentQuantity, 0);
+    assert.equal(after, before, 'the same size after 2,000 confirms');
+    // While confirms were in flight only their transient markers (a few dozen at most) were there.
+    assert.ok(Math.max(...sizes) <= before + 100 * 40, `never more than the in-flight markers (max ${Math.max(...sizes)})`);
+  });
+
+  it('a hold granted near the sale end ends with the sale, and every view shows that deadline', async () => {
+    const sale = await openSale(engine, 3, { endsInMs: 8_000 }); // hold time 600 s, sale left: 8 s
+    const email = uniqueEmail('deadline');
+    const api = engine.as(shopper(email));
+    const bought = await api.orders.buy({ flashSaleId: sale.id });
+    assert.equal(bought.status, 'held');
+    assert.equal(bought.holdExpiresAt, sale.endsAt.toISOString(), 'buy answer: the sale end, not grant + 600 s');
+    assert.ok(bought.holdTtlSec <= 8, `${bought.holdTtlSec} s left`);
+    const pos = await api.orders.position({ flashSaleId: sale.id });
+    assert.equal(pos.holdExpiresAt, sale.endsAt.toISOString(), 'position');
+
+    // The live push (orders.watch, the SSE subscription behind the shop page).
+    const ac = new AbortController();
+    const stream = await api.orders.watch({ flashSaleId: sale.id }, { signal: ac.signal } as never);
+    const first = await stream[Symbol.asyncIterator]().next();
+    ac.abort();
+    assert.equal((first.value as typeof pos).holdExpiresAt, sale.endsAt.toISOString(), 'SSE push');
+
+    const view = await waitFor(async () => {
+      const v = await queryHold(await engine.deps.temporal(), sale.id, email);
+      return v?.state === 'held' ? v : null;
+    }, 20_000, 'the hold workflow');
+    assert.equal(view.expiresAtMs, sale.endsAt.getTime(), "the workflow's timer");
+
+    // At the end the workflow ends the hold with the sale; the unit goes back; a late confirm is refused.
+    const outcome = await (await engine.deps.temporal()).workflow.getHandle(`hold:${sale.id}:${email}`).result();
+    assert.equal(outcome, 'closed');
+    assert.ok(Date.now() >= sale.endsAt.getTime(), 'not before the sale end');
+    await assert.rejects(api.orders.confirm({ flashSaleId: sale.id }), /sale has ended/);
+    assert.equal((await engine.deps.scripts.snapshot(sale.id)).stock, 3);
+  });
+});
