@@ -10,6 +10,8 @@ const flashSaleSchema = new mongoose.Schema(
     pricePerUnit: { type: Number, required: true, min: 0 },
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
+    /** Set while an admin has paused the sale (nothing is granted; queues keep their order). */
+    pausedAt: { type: Date, default: null },
     /**
      * Confirms in flight: "g<grant token>" -> ms, set by the conditional decrement and removed once
      * the order exists (see src/engine/purchase.ts). It makes the decrement happen once per grant

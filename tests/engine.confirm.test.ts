@@ -81,10 +81,9 @@ describe('confirm record and hold deadline', () => {
     assert.equal(pos.holdExpiresAt, sale.endsAt.toISOString(), 'position');
 
     // The live push (orders.watch, the SSE subscription behind the shop page).
-    const ac = new AbortController();
-    const stream = await api.orders.watch({ flashSaleId: sale.id }, { signal: ac.signal } as never);
-    const first = await stream[Symbol.asyncIterator]().next();
-    ac.abort();
+    const pushes = (await api.orders.watch({ flashSaleId: sale.id }))[Symbol.asyncIterator]();
+    const first = await pushes.next();
+    await pushes.return?.();
     assert.equal((first.value as typeof pos).holdExpiresAt, sale.endsAt.toISOString(), 'SSE push');
 
     const view = await waitFor(async () => {

@@ -18,6 +18,7 @@ interface SaleFacts {
   pricePerUnit: number;
   startsAt: Date;
   endsAt: Date;
+  pausedAt?: Date | null;
 }
 
 async function findSaleFacts(saleId: string): Promise<SaleFacts> {
@@ -41,6 +42,7 @@ export async function syncSaleToRedis(deps: Pick<EngineDeps, 'redis'>, saleId: s
       initial: sale.startingQuantity,
       price: sale.pricePerUnit,
       name: sale.name,
+      paused: sale.pausedAt ? 1 : 0,
     })
     .set(k.stock, sale.currentQuantity, 'NX')
     .exec();

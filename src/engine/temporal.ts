@@ -7,6 +7,10 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { EngineConfig } from './config';
 import {
   BuyerEmailAttr,
+  rescheduleSignal,
+  saleWorkflowId,
+  stopSaleSignal,
+  type SaleArgs,
   cancelSignal,
   confirmedSignal,
   grantedSignal,
@@ -62,4 +66,37 @@ export async function queryHold(client: Client, saleId: string, email: string): 
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;
   }
+}
+
+/** The sale workflow's arguments, from the sale's window and the engine's tick settings. */
+export const saleArgs = (config: EngineConfig, sale: { id: string; startsAt: Date; endsAt: Date }): SaleArgs => ({
+  saleId: sale.id,
+  startsAtMs: sale.startsAt.getTime(),
+  endsAtMs: sale.endsAt.getTime(),
+  tickMs: config.saleTickSec * 1000,
+  idleTickMs: Math.max(config.saleTickSec, 30) * 1000,
+});
+
+export async function startSaleWorkflow(client: Client, config: EngineConfig, sale: { id: string; startsAt: Date; endsAt: Date }): Promise<void> {
+  await client.workflow.start('saleWorkflow', { taskQueue: config.taskQueue, workflowId: saleWorkflowId(sale.id), args: [saleArgs(config, sale)] });
+}
+
+/** Moves the sale workflow's timers to a new window (a sale whose workflow already closed gets a new one). */
+export async function rescheduleSaleWorkflow(client: Client, config: EngineConfig, sale: { id: string; startsAt: Date; endsAt: Date }): Promise<void> {
+  await client.workflow.signalWithStart('saleWorkflow', {
+    taskQueue: config.taskQueue,
+    workflowId: saleWorkflowId(sale.id),
+    args: [saleArgs(config, sale)],
+    signal: rescheduleSignal,
+    signalArgs: [{ startsAtMs: sale.startsAt.getTime(), endsAtMs: sale.endsAt.getTime() }],
+  });
+}
+
+export async function stopSaleWorkflow(client: Client, saleId: string): Promise<void> {
+  await client.workflow
+    .getHandle(saleWorkflowId(saleId))
+    .signal(stopSaleSignal)
+    .catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err; // already closed: nothing to stop
+    });
 }

@@ -44,6 +44,7 @@ export const ZSaleItem = z.object({
   pricePerUnit: z.number(),
   startsAt: ZIso,
   endsAt: ZIso,
+  pausedAt: ZIso.nullable().describe('When an admin paused the sale; null while it runs'),
   createdAt: ZIso.optional(),
   updatedAt: ZIso.optional(),
 });
@@ -54,6 +55,7 @@ export const ZPublicSaleResponse = z.object({
   item: ZSaleItem,
   meta: z.object({
     status: ZSaleStatus,
+    paused: z.boolean().describe('Paused by an admin: nothing is granted until it resumes (buyers may still join the queue)'),
     soldOut: z.boolean(),
     progress: z.object({ remaining: z.number().int(), starting: z.number().int(), ratio: z.number() }),
     available: z.number().int().describe('Units free to be granted right now'),

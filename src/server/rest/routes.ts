@@ -11,8 +11,9 @@ import { issueToken } from '../auth/session';
 import type { RateAction } from '../ratelimit';
 import { ZAdminOrdersInput, ZBuyerInput, ZByEmailInput } from '../orders/orders.schema';
 import { adminList, buy, byEmail, cancel, confirm, position, type PositionView } from '../orders/orders.service';
-import { ZCreateSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from '../sales/sales.schema';
-import { createSale, deleteSale, listSales, publicSale, updateSale } from '../sales/sales.service';
+import { ZCreateSaleInput, ZExtendSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from '../sales/sales.schema';
+import { createSale, deleteSale, extendSale, listSales, pauseSale, resumeSale, updateSale } from '../sales/sales.service';
+import { publicSale } from '../sales/public-sale';
 import { overview } from '../queue/queue.service';
 import { health } from '../health/health.service';
 import { ZAdminSignInInput } from '../users/users.schema';
@@ -255,6 +256,48 @@ export const routes: Route[] = [
     errors: [404, 409],
     async handle({ deps }, input) {
       return updateSale(deps, input);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/flash-sales/:id/pause',
+    operationId: 'pauseSale',
+    summary: 'Pause a live sale: nothing is granted until it resumes; queues keep their order, live holds their deadline',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZSaleRefInput, from: 'body' },
+    response: ZSaleItem,
+    errors: [404, 409],
+    async handle({ deps }, { id }) {
+      return pauseSale(deps, id);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/flash-sales/:id/resume',
+    operationId: 'resumeSale',
+    summary: 'Resume a paused sale: grants continue from the head of the queue',
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZSaleRefInput, from: 'body' },
+    response: ZSaleItem,
+    errors: [404],
+    async handle({ deps }, { id }) {
+      return resumeSale(deps, id);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/flash-sales/:id/extend',
+    operationId: 'extendSale',
+    summary: "Move a sale's end later (its timers follow); live holds keep their deadline",
+    tag: 'Admin',
+    auth: 'admin',
+    input: { schema: ZExtendSaleInput, from: 'body' },
+    response: ZSaleItem,
+    errors: [404, 409],
+    async handle({ deps }, input) {
+      return extendSale(deps, input);
     },
   }),
   defineRoute({

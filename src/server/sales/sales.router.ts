@@ -1,6 +1,7 @@
 import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc';
-import { ZCreateSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from './sales.schema';
-import { createSale, deleteSale, getSale, listSales, publicSale, updateSale } from './sales.service';
+import { ZCreateSaleInput, ZExtendSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from './sales.schema';
+import { createSale, deleteSale, extendSale, getSale, listSales, pauseSale, resumeSale, updateSale } from './sales.service';
+import { publicSale } from './public-sale';
 
 export const salesRouter = createTRPCRouter({
   public: publicProcedure.input(ZSaleIdInput).query(({ ctx, input }) => publicSale(ctx.deps, input.flashSaleId)),
@@ -14,4 +15,7 @@ export const salesRouter = createTRPCRouter({
   create: adminProcedure.input(ZCreateSaleInput).mutation(({ ctx, input }) => createSale(ctx.deps, input)),
   update: adminProcedure.input(ZUpdateSaleInput).mutation(({ ctx, input }) => updateSale(ctx.deps, input)),
   delete: adminProcedure.input(ZSaleRefInput).mutation(({ ctx, input }) => deleteSale(ctx.deps, input.id)),
+  pause: adminProcedure.input(ZSaleRefInput).mutation(({ ctx, input }) => pauseSale(ctx.deps, input.id)),
+  resume: adminProcedure.input(ZSaleRefInput).mutation(({ ctx, input }) => resumeSale(ctx.deps, input.id)),
+  extend: adminProcedure.input(ZExtendSaleInput).mutation(({ ctx, input }) => extendSale(ctx.deps, input)),
 });

@@ -44,3 +44,7 @@ export const ZListSalesInput = z
   .object({ scope: z.enum(['all', 'live', 'upcoming', 'ended']).default('all') })
   .strict()
   .default({ scope: 'all' });
+
+/** Moves a live (or upcoming) sale's end later. */
+export const ZExtendSaleInput = z.object({ id: ZSaleId, endsAt: ZDate('endsAt') }).strict();
+export type TExtendSaleInput = z.infer<typeof ZExtendSaleInput>;

@@ -1,16 +1,18 @@
 /**
- * Sales: admin CRUD (MongoDB is the source of truth), the Redis projection the scripts read
- * (`fsmeta`, `fsinv`), the sale workflow's lifecycle, and the public status every shopper polls.
+ * Sales as admins manage them: create, change, pause, resume, extend, delete, list. MongoDB is the
+ * source of truth; each change is projected to Redis (the facts the Lua scripts read) and to the
+ * sale workflow (its timers). The public status shoppers poll is in public-sale.ts.
  */
 import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
-import { fastPassThreshold } from '@/engine/config';
-import { rescheduleSignal, saleWorkflowId, stopSaleSignal, type SaleArgs } from '@/engine/contract';
+import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
 import { syncSaleToRedis } from '@/engine/sales';
+import { rescheduleSaleWorkflow, startSaleWorkflow, stopSaleWorkflow } from '@/engine/temporal';
 import type { AppDeps } from '../deps';
-import type { TCreateSaleInput, TUpdateSaleInput } from './sales.schema';
+import { forgetPublicSale } from './public-sale';
+import type { TCreateSaleInput, TExtendSaleInput, TUpdateSaleInput } from './sales.schema';
 
 export type SaleStatus = 'upcoming' | 'ongoing' | 'ended';
 
@@ -23,29 +25,18 @@ export interface SaleItem {
   pricePerUnit: number;
   startsAt: Date;
   endsAt: Date;
+  /** Set while an admin has paused the sale: nothing is granted, queues keep their order. */
+  pausedAt: Date | null;
   createdAt?: Date;
   updatedAt?: Date;
 }
 
-export interface PublicSale {
-  item: SaleItem;
-  meta: {
-    status: SaleStatus;
-    soldOut: boolean;
-    progress: { remaining: number; starting: number; ratio: number };
-    /** Units free to be granted right now (not held, not sold). */
-    available: number;
-    holdsLive: number;
-    queueSize: number;
-    fastPass: boolean;
-    startsInSec: number;
-    endsInSec: number;
-    serverTime: string;
-  };
-}
-
 /** A sale as MongoDB returns it (lean). */
-type SaleLean = Omit<SaleItem, 'id' | 'description'> & { _id: Types.ObjectId; description?: string | null };
+export type SaleLean = Omit<SaleItem, 'id' | 'description' | 'pausedAt'> & {
+  _id: Types.ObjectId;
+  description?: string | null;
+  pausedAt?: Date | null;
+};
 
 export const toSaleItem = (s: SaleLean): SaleItem => ({
   id: String(s._id),
@@ -56,6 +47,7 @@ export const toSaleItem = (s: SaleLean): SaleItem => ({
   pricePerUnit: s.pricePerUnit,
   startsAt: s.startsAt,
   endsAt: s.endsAt,
+  pausedAt: s.pausedAt ?? null,
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,
 });
@@ -63,35 +55,21 @@ export const toSaleItem = (s: SaleLean): SaleItem => ({
 export const saleStatusAt = (s: { startsAt: Date; endsAt: Date }, nowMs: number): SaleStatus =>
   nowMs < s.startsAt.getTime() ? 'upcoming' : nowMs < s.endsAt.getTime() ? 'ongoing' : 'ended';
 
-async function findSale(id: string): Promise<SaleLean> {
+export async function findSale(id: string): Promise<SaleLean> {
   if (!Types.ObjectId.isValid(id)) throw SaleNotFoundError(id);
   const sale = await FlashSale.findById(id).lean<SaleLean>();
   if (!sale) throw SaleNotFoundError(id);
   return sale;
 }
 
-function saleArgs(deps: AppDeps, sale: SaleLean): SaleArgs {
-  return {
-    saleId: String(sale._id),
-    startsAtMs: sale.startsAt.getTime(),
-    endsAtMs: sale.endsAt.getTime(),
-    tickMs: deps.config.saleTickSec * 1000,
-    idleTickMs: Math.max(deps.config.saleTickSec, 30) * 1000,
-  };
-}
-
 export async function createSale(deps: AppDeps, input: TCreateSaleInput): Promise<SaleItem> {
   await deps.mongo();
   const doc = await FlashSale.create({ ...input, currentQuantity: input.startingQuantity });
   const sale = doc.toObject() as SaleLean;
-  await syncSaleToRedis(deps, String(sale._id));
-  const temporal = await deps.temporal();
-  await temporal.workflow.start('saleWorkflow', {
-    taskQueue: deps.config.taskQueue,
-    workflowId: saleWorkflowId(String(sale._id)),
-    args: [saleArgs(deps, sale)],
-  });
-  return toSaleItem(sale);
+  const item = toSaleItem(sale);
+  await syncSaleToRedis(deps, item.id);
+  await startSaleWorkflow(await deps.temporal(), deps.config, item);
+  return item;
 }
 
 export async function updateSale(deps: AppDeps, input: TUpdateSaleInput): Promise<SaleItem> {
@@ -115,18 +93,47 @@ export async function updateSale(deps: AppDeps, input: TUpdateSaleInput): Promis
   if (!after) throw SaleNotFoundError(id);
 
   if (qtyChanged) await deps.redis.set(saleKeys(id).stock, after.currentQuantity);
-  await syncSaleToRedis(deps, id);
-  const temporal = await deps.temporal();
-  // signal-with-start: a sale whose workflow already closed (e.g. end moved later) gets a new one.
-  await temporal.workflow.signalWithStart('saleWorkflow', {
-    taskQueue: deps.config.taskQueue,
-    workflowId: saleWorkflowId(id),
-    args: [saleArgs(deps, after)],
-    signal: rescheduleSignal,
-    signalArgs: [{ startsAtMs: after.startsAt.getTime(), endsAtMs: after.endsAt.getTime() }],
-  });
-  publicSaleCache.delete(id);
-  return toSaleItem(after);
+  return project(deps, after);
+}
+
+/** Projects a changed sale to Redis and to its workflow's timers, and answers with it. */
+async function project(deps: AppDeps, sale: SaleLean): Promise<SaleItem> {
+  const item = toSaleItem(sale);
+  await syncSaleToRedis(deps, item.id);
+  await rescheduleSaleWorkflow(await deps.temporal(), deps.config, item);
+  forgetPublicSale(item.id);
+  return item;
+}
+
+/** A live sale stops granting; its queue keeps its order and live holds keep their deadline. */
+export async function pauseSale(deps: AppDeps, id: string): Promise<SaleItem> {
+  await deps.mongo();
+  const sale = await findSale(id);
+  assertLive(sale, 'paused');
+  if (sale.pausedAt) return toSaleItem(sale);
+  const after = await FlashSale.findOneAndUpdate({ _id: id }, { $set: { pausedAt: new Date() } }, { new: true }).lean<SaleLean>();
+  return project(deps, after!);
+}
+
+/** A paused sale grants again, from the head of its queue. */
+export async function resumeSale(deps: AppDeps, id: string): Promise<SaleItem> {
+  await deps.mongo();
+  const sale = await findSale(id);
+  if (!sale.pausedAt) return toSaleItem(sale);
+  const after = await FlashSale.findOneAndUpdate({ _id: id }, { $set: { pausedAt: null } }, { new: true }).lean<SaleLean>();
+  const item = await project(deps, after!);
+  dispatchInBackground(deps, id); // units freed while paused go to the queue heads
+  return item;
+}
+
+/** Moves a sale's end later (its workflow's timers follow); holds keep their deadline. */
+export async function extendSale(deps: AppDeps, { id, endsAt }: TExtendSaleInput): Promise<SaleItem> {
+  await deps.mongo();
+  const sale = await findSale(id);
+  assertLive(sale, 'extended', true);
+  if (endsAt <= sale.endsAt) throw SaleLockedError(`endsAt must be later than the current end (${sale.endsAt.toISOString()})`);
+  const after = await FlashSale.findOneAndUpdate({ _id: id }, { $set: { endsAt } }, { new: true }).lean<SaleLean>();
+  return project(deps, after!);
 }
 
 export async function deleteSale(deps: AppDeps, id: string): Promise<{ id: string; deleted: true }> {
@@ -140,13 +147,15 @@ export async function deleteSale(deps: AppDeps, id: string): Promise<{ id: strin
   }
   await FlashSale.deleteOne({ _id: sale._id });
   await deps.redis.del(...allSaleKeys(saleKeys(id)));
-  const temporal = await deps.temporal();
-  await temporal.workflow
-    .getHandle(saleWorkflowId(id))
-    .signal(stopSaleSignal)
-    .catch(() => undefined); // already closed: nothing to stop
-  publicSaleCache.delete(id);
+  await stopSaleWorkflow(await deps.temporal(), id);
+  forgetPublicSale(id);
   return { id, deleted: true };
+}
+
+function assertLive(sale: SaleLean, what: string, upcomingToo = false): void {
+  const status = saleStatusAt(sale, Date.now());
+  if (status === 'ended') throw SaleLockedError(`The sale has ended and cannot be ${what}`);
+  if (status === 'upcoming' && !upcomingToo) throw SaleLockedError(`The sale has not started yet and cannot be ${what}`);
 }
 
 export async function getSale(deps: AppDeps, id: string): Promise<SaleItem> {
@@ -170,44 +179,4 @@ export async function listSales(
           : {};
   const sales = await FlashSale.find(filter).sort({ startsAt: -1 }).limit(500).lean<SaleLean[]>();
   return sales.map((s) => ({ ...toSaleItem(s), status: saleStatusAt(s, now.getTime()) }));
-}
-
-// The public status is the same for every buyer: cache it briefly in process (hot path).
-const PUBLIC_CACHE_MS = 250;
-const publicSaleCache = new Map<string, { at: number; value: Promise<PublicSale> }>();
-
-export function publicSale(deps: AppDeps, id: string): Promise<PublicSale> {
-  const hit = publicSaleCache.get(id);
-  if (hit && Date.now() - hit.at < PUBLIC_CACHE_MS) return hit.value;
-  const value = loadPublicSale(deps, id);
-  publicSaleCache.set(id, { at: Date.now(), value });
-  value.catch(() => publicSaleCache.delete(id));
-  if (publicSaleCache.size > 1000) publicSaleCache.delete(publicSaleCache.keys().next().value!);
-  return value;
-}
-
-async function loadPublicSale(deps: AppDeps, id: string): Promise<PublicSale> {
-  await deps.mongo();
-  const sale = await findSale(id);
-  if (!(await deps.redis.exists(saleKeys(id).meta))) await syncSaleToRedis(deps, id);
-  const snap = await deps.scripts.snapshot(id);
-  const now = snap.nowMs;
-  const starting = sale.startingQuantity;
-  const sold = starting - sale.currentQuantity;
-  const remaining = Math.max(0, starting - Math.max(sold, snap.paidCount));
-  return {
-    item: toSaleItem(sale),
-    meta: {
-      status: saleStatusAt(sale, now),
-      soldOut: remaining === 0 || (snap.stock <= 0 && snap.holdsLive === 0),
-      progress: { remaining, starting, ratio: starting ? remaining / starting : 0 },
-      available: Math.max(0, snap.stock),
-      holdsLive: snap.holdsLive,
-      queueSize: snap.queueSize,
-      fastPass: snap.stock <= fastPassThreshold(starting, deps.config.fastPassPercent),
-      startsInSec: Math.max(0, Math.ceil((sale.startsAt.getTime() - now) / 1000)),
-      endsInSec: Math.max(0, Math.ceil((sale.endsAt.getTime() - now) / 1000)),
-      serverTime: new Date(now).toISOString(),
-    },
-  };
 }
