@@ -1,6 +1,7 @@
 --[[
   buy: join the sale's FIFO queue (idempotent; the score is a per-sale sequence, so arrival order is
-  strict) and make the buyer's first grant attempt, in one atomic step. The answer comes from here.
+  strict) and make the buyer's first grant attempt (none while the sale is paused), in one atomic
+  step. The answer comes from here.
   KEYS: the sale's keys (see includes/sale.lua)
   ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] holdTtlMs   ARGV[4] graceMs   ARGV[5] fastPassPercent
   Returns { status, joinedNow, grantedNow, <buyer view> } (the view is empty unless status is held,
@@ -11,7 +12,7 @@
 local email = ARGV[2]
 local now = now_ms()
 local window, sale = sale_window(now)
-if window ~= 'open' then return { window, 0, 0 } end
+if window ~= 'open' and window ~= 'paused' then return { window, 0, 0 } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'paid', 0, 0 } end
 
 local h = hold_get(email)
@@ -29,7 +30,7 @@ if not rank then
 end
 
 local allowed, mode = may_grant(rank, stock, sale.initial, tonumber(ARGV[5]))
-if allowed then
+if allowed and window == 'open' then
   grant(email, redis.call('ZSCORE', QUEUE, email), now, sale, tonumber(ARGV[3]), tonumber(ARGV[4]), mode, 'buy')
   return { 'held', joined, 1, unpack(buyer_view(email, now)) }
 end

@@ -27,7 +27,7 @@ if h.state == 'c' then
   hold_put(email, h)
   return { 'confirming', h.token, price, 0, math.min(now, h.expiresAt - 1), '' }
 end
-if window ~= 'open' then return { 'ended', h.token, '', 0, 0, '' } end
+if window ~= 'open' and window ~= 'paused' then return { 'ended', h.token, '', 0, 0, '' } end
 if now >= h.expiresAt then return { 'expired', h.token, '', 0, 0, '' } end
 h.state = 'c'
 h.lease = now + tonumber(ARGV[3])

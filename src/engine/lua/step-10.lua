@@ -48,7 +48,7 @@ if intent == 'cancel' then
 end
 local window, sale = sale_window(now)
 if window == 'not_started' then return { 'queued', rank + 1, sale.startsAt } end
-if window ~= 'open' then
+if window == 'ended' or window == 'no_sale' then
   leave_queue(email, now, 'closed')
   return { 'done', 'closed' }
 end
@@ -57,6 +57,7 @@ if stock <= 0 and redis.call('HLEN', HOLDS) == 0 then
   leave_queue(email, now, 'sold_out')
   return { 'done', 'sold_out' }
 end
+if window == 'paused' then return { 'queued', rank + 1, math.min(now + tonumber(ARGV[8]), sale.endsAt) } end
 local allowed, mode = may_grant(rank, stock, sale.initial, tonumber(ARGV[6]))
 if allowed then
   local token, expiresAt = grant(email, redis.call('ZSCORE', QUEUE, email), now, sale, tonumber(ARGV[4]), tonumber(ARGV[5]), mode, 'workflow')

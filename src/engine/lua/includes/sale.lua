@@ -1,7 +1,7 @@
 --[[
   Shared by every sale script (inlined by the loader where a script says `--- @include "sale"`).
   Every script receives the same KEYS, in this order (see src/engine/keys.ts):
-    1 meta      HASH   startsAt, endsAt (ms), initial, price, name
+    1 meta      HASH   startsAt, endsAt (ms), initial, price, name, paused (1 while an admin paused it)
     2 queue     ZSET   email -> arrival sequence (the FIFO queue)
     3 arrivals  STRING arrival sequence counter
     4 stock     STRING shadow stock: units neither held nor sold
@@ -24,13 +24,15 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- The sale's window at `now`: 'no_sale' | 'not_started' | 'open' | 'ended', and its facts.
+-- The sale's window at `now`: 'no_sale' | 'not_started' | 'open' | 'paused' | 'ended', and its
+-- facts. A paused sale grants nothing; buyers may still join its queue and holders may still pay.
 local function sale_window(now)
-  local m = redis.call('HMGET', META, 'startsAt', 'endsAt', 'initial', 'price')
+  local m = redis.call('HMGET', META, 'startsAt', 'endsAt', 'initial', 'price', 'paused')
   if not m[1] then return 'no_sale', nil end
   local sale = { startsAt = tonumber(m[1]), endsAt = tonumber(m[2]), initial = tonumber(m[3]), price = m[4] }
   if now < sale.startsAt then return 'not_started', sale end
   if now >= sale.endsAt then return 'ended', sale end
+  if m[5] == '1' then return 'paused', sale end
   return 'open', sale
 end
 
