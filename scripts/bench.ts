@@ -2,6 +2,7 @@
 //
 //   npm run bench                                   500 VUs, 100 units, 90 s (a few minutes in all)
 //   npm run bench -- --vus=2000 --stock=1000 --duration=220   the seed's run
+//   npm run bench -- --temporal=postgres                the real Temporal server on PostgreSQL
 //   npm run bench -- --help
 //
 // Starts (or reuses) Redis, Temporal and MongoDB, then the app (NODE_ENV=production, `npm run
@@ -23,6 +24,8 @@ import { isDescendant, machineInfo, pidListeningOn, sampleCpu, toolVersion, type
 import { delta, histogramQuantile, scrape, sum, type Sample } from './bench/prom.js';
 import { renderPng, renderSvg, type ChartPoint } from './bench/chart.js';
 import { freePort, preparePrivateServices } from './bench/private-services.js';
+import { TEMPORAL_SERVER } from './lib/go-tools.js';
+import { HISTORY_SHARDS } from './lib/temporal-postgres.js';
 import { markdown, SEED, type BenchReport, type EndpointFigures, type Latency } from './bench/report.js';
 
 const WINDOW_SEC = 10;
@@ -124,11 +127,11 @@ async function main(): Promise<void> {
     // 2. Services (a private, empty Temporal and MongoDB unless --shared-services), app, worker, hello-world.
     let privateMongoKind: string | undefined;
     if (!opts.sharedServices) {
-      const priv = await preparePrivateServices(file('mongo.log'));
+      const priv = await preparePrivateServices(file('mongo.log'), opts.temporal);
       if (priv.mongo) children.push(priv.mongo);
       privateMongoKind = priv.mongoKind;
     }
-    services = await startServices({ ephemeral: !opts.sharedServices });
+    services = await startServices({ ephemeral: !opts.sharedServices, temporal: opts.temporal });
     if (privateMongoKind) services.env.MONGO_KIND = privateMongoKind;
     const port = opts.port;
     const helloPort = port + 1;
@@ -262,7 +265,7 @@ async function main(): Promise<void> {
     const roots: Record<string, number | undefined> = {
       'app (Node: REST, tRPC, Next)': app.pid,
       'worker (Temporal activities)': worker.pid,
-      'Temporal dev server': pidListeningOn(temporalPort),
+      [opts.temporal === 'dev' ? 'Temporal dev server' : 'Temporal server (PostgreSQL)']: pidListeningOn(temporalPort),
       [`MongoDB (${services.env.MONGO_KIND})`]: pidListeningOn(mongoPort),
       Redis: pidListeningOn(redisPort),
     };
@@ -383,7 +386,10 @@ async function main(): Promise<void> {
         loadAverageAtStart1m: loadAtStart,
         k6: k6Version,
         redis: redisInfo,
-        temporal: `${temporalVersion} (dev server, SQLite)`,
+        temporal:
+          opts.temporal === 'dev'
+            ? `${temporalVersion} (dev server, SQLite)`
+            : `server ${TEMPORAL_SERVER.version} on PostgreSQL, ${HISTORY_SHARDS} history shards`,
         mongo: services.env.MONGO_KIND === 'jongodb' ? 'jongodb (wire-compatible in-memory stand-in; no real mongod offline here)' : services.env.MONGO_KIND,
         loadOnSameMachine: true,
       },
@@ -408,7 +414,7 @@ async function main(): Promise<void> {
         appMode: 'NODE_ENV=production (next build), REST and tRPC served by Node http in the app process, one worker process',
         services: opts.sharedServices
           ? 'shared with npm run services (Temporal, MongoDB, Redis as found)'
-          : `private to this run: a fresh Temporal dev server (SQLite file, deleted afterwards)${privateMongoKind ? ' and a fresh, empty jongodb' : ''}; Redis shared`,
+          : `private to this run: ${opts.temporal === 'dev' ? 'a fresh Temporal dev server (SQLite file, deleted afterwards)' : 'a fresh PostgreSQL-backed Temporal server (databases dropped afterwards)'}${privateMongoKind ? ' and a fresh, empty jongodb' : ''}; Redis shared`,
       },
       results: {
         thresholdsPassed: run.code === 0,

@@ -1,4 +1,5 @@
 // npm run dev: services (reused or started) + Next.js app (development) + Temporal worker.
-import { runApp } from './lib/app.js';
+//   npm run dev -- --temporal=postgres   the real Temporal server on PostgreSQL instead of the dev server
+import { runAppFromArgs } from './lib/app.js';
 
-await runApp({ mode: 'development' });
+await runAppFromArgs('development');

@@ -2,6 +2,8 @@
 //
 // As a module:  const { env, stop } = await startServices();
 // As a CLI:     npm run services   (starts what is missing, prints a table, Ctrl-C stops what it started)
+//               npm run services -- --temporal=postgres   (the real Temporal server on PostgreSQL
+//               instead of the dev server, when nothing answers at TEMPORAL_ADDRESS)
 //
 // Reuses whatever already answers; starts only what is missing, on loopback, with data
 // under .data/ and logs under .data/logs/.
@@ -12,7 +14,7 @@ import { startMongo } from './lib/mongo.js';
 import { ensureDir, logsDir, rel } from './lib/paths.js';
 import { liveProcesses, onShutdownSignal } from './lib/proc.js';
 import { startRedis } from './lib/redis.js';
-import { startTemporal } from './lib/temporal.js';
+import { startTemporal, takeTemporalOption } from './lib/temporal.js';
 import type { ServiceContext, ServiceHandle } from './lib/types.js';
 
 export type { ServiceHandle } from './lib/types.js';
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
     return 0;
   });
   try {
-    running = await startServices();
+    const { kind, rest } = takeTemporalOption(process.argv.slice(2));
+    if (rest.length) throw new Error(`unknown argument(s): ${rest.join(' ')} (only --temporal=dev|postgres)`);
+    running = await startServices({ temporal: kind });
   } catch (err) {
     fail('services', describeError(err));
     process.exit(1);

@@ -8,12 +8,16 @@
 //   npm run test:e2e                 --only=e2e
 //   npm test -- tests/foo.test.ts    positional args select test files (substring match);
 //   npm test -- --test-name-pattern=x   options go to `node --test`
+//   npm test -- --temporal=postgres  the real Temporal server on PostgreSQL (fresh databases) instead
+//                                    of the dev server, unless one answers at TEMPORAL_ADDRESS
 //   (with --only=e2e, extra args go to `playwright test` instead)
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { startServices, type RunningServices } from './services.js';
 import { bold, describeError, fail, formatMs, green, red, say, yellow } from './lib/log.js';
 import { localBin, repoRoot } from './lib/paths.js';
+import { takeTemporalOption } from './lib/temporal.js';
+import type { TemporalKind } from './lib/types.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './lib/proc.js';
 
 type PhaseName = 'unit' | 'e2e';
@@ -28,10 +32,18 @@ interface PhaseResult {
   ms: number;
 }
 
-function parseArgs(argv: string[]): { only?: PhaseName; extra: string[] } {
+function parseArgs(all: string[]): { only?: PhaseName; temporal?: TemporalKind; extra: string[] } {
   let only: PhaseName | undefined;
   const extra: string[] = [];
   let passthrough = false;
+  let temporal: TemporalKind | undefined;
+  let argv: string[];
+  try {
+    ({ kind: temporal, rest: argv } = takeTemporalOption(all));
+  } catch (err) {
+    fail('test', err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (passthrough) {
@@ -49,7 +61,7 @@ function parseArgs(argv: string[]): { only?: PhaseName; extra: string[] } {
       extra.push(a);
     }
   }
-  return { only, extra };
+  return { only, temporal, extra };
 }
 
 function findTestFiles(): string[] {
@@ -200,7 +212,7 @@ async function e2ePhase(env: NodeJS.ProcessEnv, extra: string[]): Promise<PhaseR
 }
 
 async function main(): Promise<void> {
-  const { only, extra } = parseArgs(process.argv.slice(2));
+  const { only, temporal, extra } = parseArgs(process.argv.slice(2));
   const phases: PhaseName[] = only ? [only] : ['unit', 'e2e'];
   const hasPlaywright = existsSync(join(repoRoot, 'playwright.config.ts'));
   const results: PhaseResult[] = [];
@@ -217,7 +229,7 @@ async function main(): Promise<void> {
   });
 
   try {
-    services = await startServices({ ephemeral: true });
+    services = await startServices({ ephemeral: true, temporal });
   } catch (err) {
     fail('test', describeError(err));
     await Promise.all(liveProcesses().map((p) => p.stop()));

@@ -1,4 +1,6 @@
 // Command-line options of `npm run bench`.
+import { TEMPORAL_KINDS, type TemporalKind } from '../lib/types.js';
+
 export interface BenchOptions {
   vus: number;
   durationSec: number;
@@ -18,6 +20,8 @@ export interface BenchOptions {
   skipCeiling: boolean;
   /** Reuse the shared Temporal and MongoDB (npm run services) instead of private, fresh ones. */
   sharedServices: boolean;
+  /** Temporal server to start: the dev server (SQLite) or the real server on PostgreSQL. */
+  temporal: TemporalKind;
   port: number;
   out?: string;
   build: boolean;
@@ -38,6 +42,7 @@ export const DEFAULTS: BenchOptions = {
   ceilingVus: 64,
   skipCeiling: false,
   sharedServices: false,
+  temporal: 'dev',
   port: 3300,
   build: true,
 };
@@ -60,6 +65,8 @@ export const USAGE = `npm run bench -- [options]
   --skip-ceiling       skip the hello-world ceiling comparison
   --shared-services    reuse the Temporal and MongoDB of npm run services (default: a private, empty
                        Temporal dev server and jongodb for this run; Redis is always shared)
+  --temporal=dev|postgres  the Temporal server to start: the dev server (SQLite, default) or the real
+                       server on PostgreSQL with 4 history shards (fresh databases for the run)
   --port=N             app port (default ${DEFAULTS.port}; the hello-world server uses the next one)
   --out=DIR            report directory (default reports/bench-<timestamp>)
   --no-build           do not run npm run build when .next/BUILD_ID is missing (fail instead)
@@ -112,6 +119,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       case 'ceiling-vus': o.ceilingVus = int(key, v, 1); break;
       case 'port': o.port = int(key, v, 1); break;
       case 'out': o.out = v; break;
+      case 'temporal':
+        if (!(TEMPORAL_KINDS as readonly string[]).includes(v)) throw new Error(`--temporal must be one of ${TEMPORAL_KINDS.join(', ')}`);
+        o.temporal = v as TemporalKind;
+        break;
       default: throw new Error(`unknown option --${key}\n\n${USAGE}`);
     }
   }

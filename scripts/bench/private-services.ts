@@ -1,5 +1,5 @@
-// Private services for a measurement run: an empty jongodb on a free port and a free port for a
-// fresh Temporal dev server (started by scripts/services.ts when TEMPORAL_ADDRESS points at it), so
+// Private services for a measurement run: an empty jongodb on a free port and free ports for a
+// fresh Temporal server (started by scripts/services.ts when TEMPORAL_ADDRESS points at it), so
 // a run neither inherits the shared databases' contents nor competes with other users' traffic.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +9,8 @@ import { mongoInfo } from '../lib/mongo.js';
 import { tcpOpen, waitFor } from '../lib/net.js';
 import { repoRoot, which } from '../lib/paths.js';
 import { spawnManaged, type ManagedProcess } from '../lib/proc.js';
+import { freePortBlock, privateServerPortCount } from '../lib/temporal-private.js';
+import type { TemporalKind } from '../lib/types.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,26 +42,28 @@ function jongodbBinary(): string | undefined {
 }
 
 /**
- * Points TEMPORAL_ADDRESS at a free port (startServices then starts a fresh dev server there) and,
+ * Points TEMPORAL_ADDRESS at a free port (startServices then starts a fresh server of that kind
+ * there: a dev server, or a PostgreSQL-backed one, which takes the nine ports after it) and,
  * when the jongodb stand-in is what this machine has, starts an empty one and sets MONGODB_URI.
  * Returns the jongodb process (to stop) and the MONGO_KIND the app must be given.
  */
-export async function preparePrivateServices(logFile: string): Promise<{ mongo?: ManagedProcess; mongoKind?: string }> {
-  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePortPair(7400, 7600, 1000)}`;
+export async function preparePrivateServices(logFile: string, temporal: TemporalKind = 'dev'): Promise<{ mongo?: ManagedProcess; mongoKind?: string }> {
+  const port = temporal === 'dev' ? await freePortPair(7400, 7600, 1000) : await freePortBlock(privateServerPortCount(temporal), 7400, 7600);
+  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
   const jongodb = jongodbBinary();
   if (!jongodb || which('mongod')) return {};
-  const port = await freePort();
+  const mongoPort = await freePort();
   const mongo = await spawnManaged(
     'mongo',
     jongodb,
-    ['--host=127.0.0.1', `--port=${port}`, '--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0'],
+    ['--host=127.0.0.1', `--port=${mongoPort}`, '--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0'],
     { cwd: repoRoot, output: { kind: 'file', path: logFile }, stopTimeoutMs: 5000 },
   );
-  const uri = `mongodb://127.0.0.1:${port}/flash_sale_bench?replicaSet=rs0`;
+  const uri = `mongodb://127.0.0.1:${mongoPort}/flash_sale_bench?replicaSet=rs0`;
   const up = await waitFor(() => mongoInfo(uri, 1500).then(() => true).catch(() => false), { timeoutMs: 60_000, intervalMs: 300 });
   if (!up.ok) {
     await mongo.stop();
-    throw new Error(`private jongodb did not answer on port ${port}: ${up.reason}`);
+    throw new Error(`private jongodb did not answer on port ${mongoPort}: ${up.reason}`);
   }
   process.env.MONGODB_URI = uri;
   return { mongo, mongoKind: 'jongodb' };

@@ -6,12 +6,29 @@ import { bold, cyan, describeError, dim, fail, say, yellow } from './log.js';
 import { httpStatus, sleep } from './net.js';
 import { localBin, repoRoot } from './paths.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './proc.js';
+import { takeTemporalOption } from './temporal.js';
+import type { TemporalKind } from './types.js';
 
 export interface RunAppOptions {
   mode: 'development' | 'production';
+  temporal?: TemporalKind;
 }
 
-export async function runApp({ mode }: RunAppOptions): Promise<never> {
+/** runApp with the command line's options (`--temporal=dev|postgres`); a bad argument exits with 2. */
+export async function runAppFromArgs(mode: RunAppOptions['mode'], argv = process.argv.slice(2)): Promise<never> {
+  let temporal: TemporalKind | undefined;
+  try {
+    const { kind, rest } = takeTemporalOption(argv);
+    if (rest.length) throw new Error(`unknown argument(s): ${rest.join(' ')} (only --temporal=dev|postgres)`);
+    temporal = kind;
+  } catch (err) {
+    fail(mode === 'production' ? 'start' : 'dev', err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
+  return runApp({ mode, temporal });
+}
+
+export async function runApp({ mode, temporal }: RunAppOptions): Promise<never> {
   const who = mode === 'production' ? 'start' : 'dev';
   if (mode === 'production' && !existsSync(join(repoRoot, '.next', 'BUILD_ID'))) {
     fail(who, 'no production build found (.next/BUILD_ID is missing): run npm run build first');
@@ -38,7 +55,7 @@ export async function runApp({ mode }: RunAppOptions): Promise<never> {
   });
 
   try {
-    services = await startServices();
+    services = await startServices({ temporal });
   } catch (err) {
     fail(who, describeError(err));
     await stopAll();

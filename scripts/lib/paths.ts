@@ -15,10 +15,6 @@ export const logsDir = join(dataDir, 'logs');
 export const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flash-sale');
 export const cacheBinDir = join(cacheDir, 'bin');
 
-/** Pinned tool versions (keep in sync with .ci/run). */
-export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-
 export function ensureDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;

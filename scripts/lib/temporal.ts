@@ -1,23 +1,18 @@
 // Temporal: reuse TEMPORAL_ADDRESS (default 127.0.0.1:7233) if it answers, else start
 // `temporal server start-dev` from the CLI binary cached in ~/.cache/flash-sale/bin
-// (building it with `go install` the first time).
+// (building it with `go install` the first time), or with --temporal=postgres the real server
+// on PostgreSQL (temporal-postgres.ts).
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError, formatMs, say, warn } from './log.js';
 import { httpStatus, isLoopback, sleep, splitHostPort, tcpOpen, waitFor } from './net.js';
-import {
-  TEMPORAL_CLI_MODULE,
-  TEMPORAL_CLI_VERSION,
-  cacheBinDir,
-  dataDir,
-  ensureDir,
-  logsDir,
-  rel,
-  repoRoot,
-  which,
-} from './paths.js';
-import { spawnManaged } from './proc.js';
-import type { ServiceContext, ServiceHandle } from './types.js';
+import { TEMPORAL_CLI, ensureGoTool } from './go-tools.js';
+import { startPostgresService } from './temporal-postgres.js';
+import { dataDir, ensureDir, logsDir, rel, repoRoot } from './paths.js';
+import { spawnManaged, type ManagedProcess } from './proc.js';
+import { TEMPORAL_KINDS, type ServiceContext, type ServiceHandle, type TemporalKind } from './types.js';
+import { z } from 'zod';
+import { msToTs } from '@temporalio/common/lib/time';
 
 /** Custom search attributes the workflows use (all Keyword). */
 export const SEARCH_ATTRIBUTES = ['SaleId', 'BuyerEmail', 'HoldState'] as const;
@@ -37,8 +32,10 @@ export const TEMPORAL_DYNAMIC_CONFIG: Record<string, string> = {
   'matching.rps': '10000', // default 1200
 };
 
-export function temporalServerArgs(o: { port: number; uiPort: number; dbFile?: string }): string[] {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--ui-port', String(o.uiPort)];
+/** `temporal server start-dev` arguments; without `uiPort` the server runs headless. */
+export function temporalServerArgs(o: { port: number; uiPort?: number; dbFile?: string }): string[] {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port)];
+  args.push(...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort)]));
   // WAL + synchronous=NORMAL: measured here about 2x the workflow starts per second of the
   // default (and of in-memory SQLite); still durable across a process crash.
   if (o.dbFile) args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
@@ -66,6 +63,78 @@ export async function temporalProblem(address: string, namespace: string, timeou
   return result;
 }
 
+/** The server's persistence store ("sqlite" for the dev server, "postgres12", ...), or undefined if it does not answer. */
+export async function temporalPersistence(address: string, timeoutMs = 3000): Promise<string | undefined> {
+  const { Connection } = await loadClient();
+  const conn = await Connection.connect({ address, connectTimeout: timeoutMs }).catch(() => undefined);
+  if (!conn) return undefined;
+  try {
+    const info = await conn.withDeadline(Date.now() + timeoutMs, () => conn.workflowService.getClusterInfo({}));
+    return info.persistenceStore || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+/** Registers a namespace (a new real server has none but its own); an existing one is fine. */
+export async function registerNamespace(address: string, namespace: string): Promise<void> {
+  const { Connection } = await loadClient();
+  const conn = await Connection.connect({ address, connectTimeout: 5000 });
+  try {
+    await conn.withDeadline(Date.now() + 10_000, () =>
+      conn.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') }),
+    );
+  } catch (e) {
+    if (!/already exists/i.test(e instanceof Error ? e.message : String(e))) throw e;
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+/** Can visibility queries name our search attributes yet? Resolves to an error text, or undefined if so. */
+export async function searchAttributesUsable(address: string, namespace: string): Promise<string | undefined> {
+  const { Connection } = await loadClient();
+  const conn = await Connection.connect({ address, connectTimeout: 5000 });
+  const query = SEARCH_ATTRIBUTES.map((sa) => `${sa} = 'probe'`).join(' AND ');
+  try {
+    await conn.withDeadline(Date.now() + 10_000, () => conn.workflowService.countWorkflowExecutions({ namespace, query }));
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+const TemporalKindOption = z.enum(TEMPORAL_KINDS);
+
+/**
+ * Takes `--temporal=dev|postgres` (or `--temporal postgres`) out of command-line arguments.
+ * Throws a message naming the option on a bad value.
+ */
+export function takeTemporalOption(argv: string[]): { kind: TemporalKind | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let kind: TemporalKind | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a !== '--temporal' && !a.startsWith('--temporal=')) {
+      rest.push(a);
+      continue;
+    }
+    const value = a === '--temporal' ? argv[++i] : a.slice('--temporal='.length);
+    const parsed = TemporalKindOption.safeParse(value);
+    if (!parsed.success) throw new Error(`--temporal must be one of ${TEMPORAL_KINDS.join(', ')}, got ${JSON.stringify(value ?? '')}`);
+    kind = parsed.data;
+  }
+  return { kind, rest };
+}
+
 /** Adds missing custom search attributes (existing ones are left alone). Returns the names added. */
 export async function ensureSearchAttributes(address: string, namespace: string): Promise<string[]> {
   const { Connection } = await loadClient();
@@ -90,49 +159,52 @@ export async function ensureSearchAttributes(address: string, namespace: string)
   }
 }
 
-/** Path of the Temporal CLI, building it with `go install` if it is not cached yet. */
+/**
+ * Waits until the server answers for `namespace` (registering it and the search attributes on a
+ * new cluster) and the search attributes can be queried. Throws with the log tail otherwise.
+ */
+export async function waitUntilServing(proc: ManagedProcess, address: string, namespace: string, timeoutMs: number): Promise<void> {
+  let last: string | undefined;
+  const abort = () => (proc.running ? undefined : `temporal server ${proc.describeExit()}`);
+  const fail = (why: string) => new ServiceError('temporal', `${why}${last ? ` (last check: ${last})` : ''}`, proc.logTail());
+  const up = await waitFor(
+    async () => {
+      last = await temporalProblem(address, namespace);
+      if (last && /not found/i.test(last)) {
+        // A new cluster has only the system namespace.
+        await registerNamespace(address, namespace).catch((e: unknown) => (last = String(e)));
+        return false;
+      }
+      return !last;
+    },
+    { timeoutMs, intervalMs: 300, abort },
+  );
+  if (!up.ok) throw fail(`server did not become ready: ${up.reason}`);
+  // The frontend sees a new namespace and its search attributes only after its namespace cache refreshes.
+  const attrs = await waitFor(
+    async () => {
+      await ensureSearchAttributes(address, namespace);
+      last = await searchAttributesUsable(address, namespace);
+      return !last;
+    },
+    { timeoutMs, intervalMs: 500, abort },
+  );
+  if (!attrs.ok) throw fail(`search attributes not usable: ${attrs.reason}`);
+}
+
+/** Path of the Temporal CLI (TEMPORAL_CLI, or the tool cache, building it with `go install` if needed). */
 export async function ensureTemporalCli(): Promise<string> {
   const override = process.env.TEMPORAL_CLI;
   if (override) {
     if (!existsSync(override)) throw new ServiceError('temporal', `TEMPORAL_CLI=${override} does not exist`);
     return override;
   }
-  const bin = join(cacheBinDir, 'temporal');
-  if (existsSync(bin)) return bin;
-
-  const go = which('go', ['/usr/local/go/bin', '/usr/lib/go/bin']);
-  if (!go) {
-    throw new ServiceError(
-      'temporal',
-      `the Temporal CLI is not at ${bin} and Go is not installed to build it. ` +
-        `Install Go >= 1.24 (e.g. into /usr/local/go) and run again, or put a temporal CLI ${TEMPORAL_CLI_VERSION} binary at ${bin} ` +
-        `(or point TEMPORAL_CLI at one, or set TEMPORAL_ADDRESS to a running server)`,
-    );
-  }
-  ensureDir(cacheBinDir);
-  const logFile = join(ensureDir(logsDir), 'temporal-build.log');
-  say(
-    'temporal',
-    `CLI not found: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with ${go} into ${cacheBinDir} ` +
-      `(takes a few minutes, once; log ${rel(logFile)})`,
-  );
-  const started = Date.now();
-  const proc = await spawnManaged('temporal-build', go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...process.env, GOBIN: cacheBinDir },
-    output: { kind: 'file', path: logFile },
-    stopTimeoutMs: 2000,
-  });
-  const beat = setInterval(() => say('temporal', `still building the CLI (${formatMs(Date.now() - started)})...`), 30_000);
-  const exit = await proc.exited.finally(() => clearInterval(beat));
-  if (exit.code !== 0 || !existsSync(bin)) {
-    throw new ServiceError('temporal', `building the Temporal CLI failed (${proc.describeExit()})`, proc.logTail(40));
-  }
-  say('temporal', `built ${bin} in ${formatMs(Date.now() - started)}`);
-  return bin;
+  return ensureGoTool(TEMPORAL_CLI, 'temporal');
 }
 
 export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle> {
   const name = 'temporal';
+  const kind = ctx.temporal ?? 'dev';
   const namespace = process.env.TEMPORAL_NAMESPACE?.trim() || 'default';
   const envAddress = process.env.TEMPORAL_ADDRESS?.trim();
   let address = envAddress || '127.0.0.1:7233';
@@ -150,6 +222,14 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
           `Free the port or set TEMPORAL_ADDRESS to a Temporal server.`,
       );
     }
+    const store = await temporalPersistence(address);
+    if (kind === 'postgres' && store && !store.startsWith('postgres')) {
+      throw new ServiceError(
+        name,
+        `${address} is a Temporal server on ${store}, not PostgreSQL. Stop it, or set TEMPORAL_ADDRESS to a free port ` +
+          `(e.g. TEMPORAL_ADDRESS=127.0.0.1:7243) to start a PostgreSQL-backed server beside it.`,
+      );
+    }
     const added = await ensureSearchAttributes(address, namespace).catch((e: unknown) => {
       throw new ServiceError(name, `cannot register search attributes on ${address}: ${e instanceof Error ? e.message : e}`);
     });
@@ -157,21 +237,21 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
     const uiUp = isLoopback(host) && (await httpStatus(uiUrl)) > 0;
     say(
       name,
-      `reusing ${address} (namespace ${namespace}; search attributes ${added.length ? `added ${added.join(', ')}` : 'present'}` +
+      `reusing ${address} (${store ?? 'unknown store'}; namespace ${namespace}; search attributes ${added.length ? `added ${added.join(', ')}` : 'present'}` +
         `${uiUp ? `; UI ${uiUrl}` : ''})`,
     );
     return {
       name,
       status: 'reused',
       address,
-      note: uiUp ? `UI ${uiUrl}` : 'UI not found',
+      note: `${store ?? '?'}; ${uiUp ? `UI ${uiUrl}` : 'UI not found'}`,
       env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_UI_URL: uiUrl },
       stop: async () => {},
     };
   }
 
   if (envAddress && !isLoopback(host)) {
-    warn(name, `TEMPORAL_ADDRESS=${envAddress} does not answer; starting a local dev server on 127.0.0.1:7233 instead`);
+    warn(name, `TEMPORAL_ADDRESS=${envAddress} does not answer; starting a local ${kind === 'dev' ? 'dev server' : 'server'} on 127.0.0.1:7233 instead`);
     host = '127.0.0.1';
     port = 7233;
   }
@@ -179,8 +259,9 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
   address = `${host}:${port}`;
   const uiPort = port === 7233 ? 8233 : Math.min(port + 1000, 65535);
   if (await tcpOpen('127.0.0.1', uiPort)) {
-    throw new ServiceError(name, `cannot start a dev server: the UI port ${uiPort} is already taken by another program`);
+    throw new ServiceError(name, `cannot start a ${kind === 'dev' ? 'dev server' : 'server'}: the UI port ${uiPort} is already taken by another program`);
   }
+  if (kind === 'postgres') return startPostgresService(ctx, { port, uiPort, namespace });
 
   const bin = await ensureTemporalCli();
   // Tests get a fresh file per run (in-memory SQLite measured slower than a WAL file).
