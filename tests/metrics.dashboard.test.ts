@@ -16,7 +16,7 @@ import { FlashSale } from '@models/index';
 import { createRestHandler } from '@/server/rest';
 import { rateLimitSettings } from '@/server/ratelimit';
 import { appMetricsHandler, instrumentHttp } from '@/server/metrics/http';
-import { startWorkerMetricsServer } from '@/server/metrics/worker';
+import { startWorkerMetricsServer } from '../temporal/metrics';
 import { runCapture } from '../scripts/lib/proc';
 import { which } from '../scripts/lib/paths';
 import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
@@ -76,9 +76,10 @@ describe('Grafana dashboard', () => {
       'flashsale_holds_live',
       'flashsale_stock_available',
       'flashsale_units_sold',
-      'flashsale_worker_grants_total',
+      'flashsale_grants_total',
       'flashsale_confirms_total',
-      'flashsale_worker_hold_expiries_total',
+      'flashsale_releases_total',
+      'flashsale_fairness_overtakes',
       'flashsale_workflow_start_seconds',
       'flashsale_rate_limited_total',
     ]) {
@@ -194,7 +195,7 @@ describe('Grafana dashboard', () => {
       const wanted = flashsaleMetrics(queries);
       assert.ok(wanted.size >= 15, `the dashboard names ${wanted.size} flashsale_* metrics`);
       const missing = [...wanted].filter((m) => !exported.has(m));
-      assert.deepEqual(missing, [], 'dashboard metrics with no sample at the app or the worker');
+      assert.deepEqual(missing, [], `dashboard metrics with no sample at the app or the worker: ${missing.join(', ')}`);
       for (const q of queries) {
         for (const [, m] of q.matchAll(/\b(flashsale_[a-z0-9_]+)_bucket\b/g)) {
           assert.equal(exported.get(m!), 'histogram', `${m} is queried as a histogram`);

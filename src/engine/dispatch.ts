@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { holdSettings } from './config';
 import type { EngineDeps } from './deps';
 import { saleKeys } from './keys';
-import { recordGrant, recordRelease } from './metrics';
+import { recordGrant, recordRelease, recordTakeover } from './metrics';
 import { parseHoldEntry, type Grant } from './scripts';
 import { signalHold } from './temporal';
 import { finishConfirm } from './purchase';
@@ -66,8 +66,12 @@ export async function sweepOrphanHolds(deps: EngineDeps, saleId: string): Promis
       ended++;
     } else if (step.kind === 'finish') {
       // A refusal (e.g. MongoDB has no unit left) ends the hold too: finishConfirm settles it.
-      await finishConfirm(deps, { saleId, email, token: step.token, price: step.price, atMs: step.atMs, fresh: false }).catch(
-        (err: unknown) => console.warn(`[engine] sweeper: confirm of ${email} in ${saleId} refused: ${(err as Error).message}`),
+      await finishConfirm(deps, { saleId, email, token: step.token, price: step.price, atMs: step.atMs, fresh: false }).then(
+        () => recordTakeover('paid'),
+        (err: unknown) => {
+          recordTakeover((err as { code?: string }).code ?? 'error');
+          console.warn(`[engine] sweeper: confirm of ${email} in ${saleId} refused: ${(err as Error).message}`);
+        },
       );
       ended++;
     }

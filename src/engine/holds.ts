@@ -7,7 +7,7 @@ import { holdSettings } from './config';
 import type { HoldOutcome, HoldStep } from './contract';
 import type { EngineDeps } from './deps';
 import { dispatchSale } from './dispatch';
-import { recordGrant, recordRelease } from './metrics';
+import { recordGrant, recordRelease, recordTakeover } from './metrics';
 import { finishConfirm } from './purchase';
 import { DomainError } from './errors';
 
@@ -33,8 +33,10 @@ export async function holdStep(deps: EngineDeps, saleId: string, email: string, 
         // The app that began this confirm died: finish it (or, if MongoDB refuses, end it unpaid).
         try {
           await finishConfirm(deps, { saleId, email, token: r.token, price: r.price, atMs: r.atMs, fresh: false });
+          recordTakeover('paid');
         } catch (err) {
-          if (!(err instanceof DomainError)) throw err; // transient: the activity is retried
+          if (!(err instanceof DomainError) || err.kind === 'SERVICE_UNAVAILABLE') throw err; // transient: retried
+          recordTakeover(err.code);
         }
         intent = 'check';
         continue;

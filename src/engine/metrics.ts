@@ -150,6 +150,9 @@ function build() {
     }),
   };
 
+  // Series exported at 0 before their first event, so dashboards and alerts see them from the start.
+  workerMetrics.confirms.inc({ result: 'paid' }, 0);
+  for (const outcome of ['expired', 'closed', 'cancelled'] as const) releases.inc({ outcome }, 0);
   return { appMetrics, workerMetrics };
 }
 
@@ -167,6 +170,8 @@ export type WorkerMetrics = Metrics['workerMetrics'];
 export const recordGrant = (via: 'buy' | 'workflow' | 'dispatch', n = 1) => metrics().appMetrics.grants.inc({ via }, n);
 export const recordRelease = (outcome: 'expired' | 'closed' | 'cancelled') => metrics().appMetrics.releases.inc({ outcome });
 export const recordOversellGuard = (reason: 'no_stock' | 'outside_window') => metrics().appMetrics.oversellGuard.inc({ reason });
+/** Worker: a confirm whose app died, finished by a hold workflow or the sweeper ('paid' or the refusal code). */
+export const recordTakeover = (result: string) => metrics().workerMetrics.confirms.inc({ result });
 /** Starts a timer for a start / signal-with-start; call the returned function once the server acknowledged it. */
 export const timeWorkflowMessage = (op: string) => metrics().appMetrics.workflowStart.startTimer({ op });
 
