@@ -286,6 +286,43 @@ describe('REST API contract', () => {
     });
   });
 
+  describe('admin: live sale', () => {
+    it('pause (nothing granted, the queue keeps its order, holders still pay), resume, extend; refusals 404 / 409', async () => {
+      const sale = await openSale(engine, 3);
+      const [a, b, c] = [uniqueEmail('pa'), uniqueEmail('pb'), uniqueEmail('pc')];
+      const buy = async (email: string) => expectOk(await api.call('POST', '/api/v1/orders/buy', { body: { email, flashSaleId: sale.id } }), 200, S.ZBuyResponse);
+      assert.equal((await buy(a)).status, 'ready');
+
+      const paused = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/pause`, { token: adminToken }), 200, S.ZSaleItem);
+      assert.ok(paused.pausedAt, 'pausedAt is set');
+      const pub = expectOk(await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`), 200, S.ZPublicSaleResponse);
+      assert.equal(pub.meta.paused, true);
+      // Two units are free, yet a paused sale grants nothing: b and c queue, in order.
+      assert.equal((await buy(b)).status, 'queued');
+      const cq = await buy(c);
+      assert.equal(cq.status, 'queued');
+      assert.equal(cq.position, 2);
+      // The holder keeps the hold and may pay.
+      expectOk(await api.call('POST', '/api/v1/orders/confirm', { body: { email: a, flashSaleId: sale.id } }), 200, S.ZConfirmResponse);
+
+      const resumed = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/resume`, { token: adminToken }), 200, S.ZSaleItem);
+      assert.equal(resumed.pausedAt, null);
+      for (const email of [b, c]) {
+        await waitFor(async () => (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`)).json.status === 'ready', 20_000, `${email} granted after resume`);
+      }
+
+      const later = new Date(sale.endsAt.getTime() + 3_600_000).toISOString();
+      const extended = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: { endsAt: later } }), 200, S.ZSaleItem);
+      assert.equal(extended.endsAt, later);
+      expectError(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: { endsAt: sale.endsAt.toISOString() } }), 409, 'SALE_LOCKED');
+      expectError(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: {} }), 400, 'INVALID_INPUT', ['endsAt']);
+      const upcoming = await openSale(engine, 1, { startsInMs: 3_600_000, endsInMs: 7_200_000 });
+      expectError(await api.call('POST', `/api/v1/flash-sales/${upcoming.id}/pause`, { token: adminToken }), 409, 'SALE_LOCKED');
+      expectError(await api.call('POST', `/api/v1/flash-sales/${hex24()}/pause`, { token: adminToken }), 404, 'SALE_NOT_FOUND');
+      expectError(await api.call('POST', `/api/v1/flash-sales/${sale.id}/resume`), 401, 'UNAUTHORIZED');
+    });
+  });
+
   describe('public sale', () => {
     it('by id: item + meta (status, soldOut, progress); bad id 400; unknown id 404', async () => {
       const sale = await openSale(engine, 4, { price: 9 });
@@ -544,7 +581,7 @@ describe('REST API contract', () => {
     // Keeps this file honest when a route is added: list the operation ids exercised here.
     const covered = new Set([
       'getPublicSale', 'buy', 'position', 'confirm', 'cancel', 'ordersByEmail', 'signIn', 'listSales',
-      'createSale', 'updateSale', 'deleteSale', 'adminListOrders', 'queueOverview', 'health',
+      'createSale', 'updateSale', 'deleteSale', 'pauseSale', 'resumeSale', 'extendSale', 'adminListOrders', 'queueOverview', 'health',
     ]);
     assert.deepEqual(routes.map((r) => r.operationId).filter((id) => !covered.has(id)), []);
   });

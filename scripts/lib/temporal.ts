@@ -14,10 +14,11 @@ import { TEMPORAL_KINDS, type ServiceContext, type ServiceHandle, type TemporalK
 import { z } from 'zod';
 import { msToTs } from '@temporalio/common/lib/time';
 
-/** Custom search attributes the workflows use (all Keyword). */
-export const SEARCH_ATTRIBUTES = ['SaleId', 'BuyerEmail', 'HoldState'] as const;
-/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD */
-const INDEXED_VALUE_TYPE_KEYWORD = 2;
+/** Custom search attributes the workflows use (src/engine/contract.ts), with their types. */
+export const SEARCH_ATTRIBUTES = { SaleId: 'Keyword', BuyerEmail: 'Keyword', HoldState: 'Keyword', ArrivalSeq: 'Int' } as const;
+export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SEARCH_ATTRIBUTES) as (keyof typeof SEARCH_ATTRIBUTES)[];
+/** temporal.api.enums.v1.IndexedValueType */
+const INDEXED_VALUE_TYPE = { Keyword: 2, Int: 3 } as const;
 
 /**
  * Dynamic config for the dev server. Keys checked against go.temporal.io/server v1.29.1
@@ -40,7 +41,7 @@ export function temporalServerArgs(o: { port: number; uiPort?: number; dbFile?: 
   // default (and of in-memory SQLite); still durable across a process crash.
   if (o.dbFile) args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   for (const [k, v] of Object.entries(TEMPORAL_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${k}=${v}`);
-  for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa}=Keyword`);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   args.push('--log-level', 'warn');
   return args;
 }
@@ -97,7 +98,9 @@ export async function registerNamespace(address: string, namespace: string): Pro
 export async function searchAttributesUsable(address: string, namespace: string): Promise<string | undefined> {
   const { Connection } = await loadClient();
   const conn = await Connection.connect({ address, connectTimeout: 5000 });
-  const query = SEARCH_ATTRIBUTES.map((sa) => `${sa} = 'probe'`).join(' AND ');
+  const query = Object.entries(SEARCH_ATTRIBUTES)
+    .map(([name, type]) => (type === 'Int' ? `${name} = 0` : `${name} = 'probe'`))
+    .join(' AND ');
   try {
     await conn.withDeadline(Date.now() + 10_000, () => conn.workflowService.countWorkflowExecutions({ namespace, query }));
     return undefined;
@@ -142,9 +145,9 @@ export async function ensureSearchAttributes(address: string, namespace: string)
   try {
     const list = await conn.withDeadline(Date.now() + 10_000, () => conn.operatorService.listSearchAttributes({ namespace }));
     const existing = new Set(Object.keys(list.customAttributes ?? {}));
-    const missing = SEARCH_ATTRIBUTES.filter((sa) => !existing.has(sa));
+    const missing = SEARCH_ATTRIBUTE_NAMES.filter((sa) => !existing.has(sa));
     if (missing.length) {
-      const searchAttributes = Object.fromEntries(missing.map((sa) => [sa, INDEXED_VALUE_TYPE_KEYWORD]));
+      const searchAttributes = Object.fromEntries(missing.map((sa) => [sa, INDEXED_VALUE_TYPE[SEARCH_ATTRIBUTES[sa]]]));
       try {
         await conn.withDeadline(Date.now() + 10_000, () =>
           conn.operatorService.addSearchAttributes({ namespace, searchAttributes }),

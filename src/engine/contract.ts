@@ -13,6 +13,8 @@ export const healthWorkflowId = (nonce: string) => `health:${nonce}`;
 export const SaleIdAttr = defineSearchAttributeKey('SaleId', SearchAttributeType.KEYWORD);
 export const BuyerEmailAttr = defineSearchAttributeKey('BuyerEmail', SearchAttributeType.KEYWORD);
 export const HoldStateAttr = defineSearchAttributeKey('HoldState', SearchAttributeType.KEYWORD);
+/** The buyer's arrival sequence: the queue's order, so a restore can rebuild it from Temporal. */
+export const ArrivalSeqAttr = defineSearchAttributeKey('ArrivalSeq', SearchAttributeType.INT);
 
 /** How a buyer's place in a sale ended. */
 export type HoldOutcome = 'confirmed' | 'expired' | 'cancelled' | 'sold_out' | 'closed';
@@ -25,9 +27,11 @@ export interface HoldArgs {
 
 /** What a hold workflow does next (the answer of its `holdStep` activity). */
 export type HoldStep =
-  | { kind: 'queued'; wakeAtMs: number }
-  | { kind: 'held'; token: string; expiresAtMs: number }
+  | { kind: 'queued'; wakeAtMs: number; arrival: number }
+  | { kind: 'held'; token: string; expiresAtMs: number; arrival: number }
   | { kind: 'confirming'; token: string; leaseUntilMs: number }
+  /** Redis lost the sale and it is being restored: step again in `retryInMs`. */
+  | { kind: 'lost'; retryInMs: number }
   | { kind: 'done'; outcome: HoldOutcome };
 
 export interface HoldView {
@@ -36,6 +40,7 @@ export interface HoldView {
   state: HoldState;
   token?: string;
   expiresAtMs?: number;
+  arrival?: number;
 }
 
 export interface OrderView {

@@ -10,6 +10,9 @@ import { dispatchSale } from './dispatch';
 import { recordGrant, recordRelease, recordTakeover } from './metrics';
 import { finishConfirm } from './purchase';
 import { DomainError } from './errors';
+import { restoreInBackground } from './projection';
+
+const LOST_RETRY_MS = 2_000;
 
 const OUTCOMES: Record<string, HoldOutcome> = {
   purchased: 'confirmed',
@@ -22,11 +25,16 @@ export async function holdStep(deps: EngineDeps, saleId: string, email: string, 
   for (;;) {
     const r = await deps.scripts.step(saleId, email, intent, holdSettings(deps.config));
     switch (r.kind) {
+      case 'lost':
+        // Redis came back empty: the sale is rebuilt off this workflow task (the rebuild queries
+        // hold workflows, this one included); the workflow steps again shortly.
+        restoreInBackground(deps, saleId);
+        return { kind: 'lost', retryInMs: LOST_RETRY_MS };
       case 'queued':
-        return { kind: 'queued', wakeAtMs: r.wakeAtMs };
+        return { kind: 'queued', wakeAtMs: r.wakeAtMs, arrival: r.arrival };
       case 'held':
         if (r.grantedNow) recordGrant('workflow');
-        return { kind: 'held', token: r.token, expiresAtMs: r.expiresAtMs };
+        return { kind: 'held', token: r.token, expiresAtMs: r.expiresAtMs, arrival: r.arrival };
       case 'confirming':
         return { kind: 'confirming', token: r.token, leaseUntilMs: r.leaseUntilMs };
       case 'finish':

@@ -32,6 +32,8 @@ export const saleKeys = (saleId: string) => {
     holdPrefix: `fsh:${t}:`,
     /** Distributed lock around the dispatcher. */
     lock: `fslock:${t}`,
+    /** Lock held while a sale Redis lost is rebuilt from MongoDB and Temporal (recovery.ts). */
+    restoreLock: `fsrestore:${t}`,
   };
 };
 

@@ -1,59 +1,13 @@
-/**
- * A sale's projection in Redis (the facts the Lua scripts read, and its shadow stock), and what the
- * sale workflow does while the sale runs (tick) and when it ends (close).
- */
-import { Types } from 'mongoose';
+/** What the sale workflow does while the sale runs (tick) and when it ends (close). */
 import { FlashSale, Order } from '@models/index';
 import type { SaleFigures } from './contract';
 import type { EngineDeps } from './deps';
 import { dispatchSale, sweepOrphanHolds } from './dispatch';
-import { SaleNotFoundError } from './errors';
-import { saleKeys } from './keys';
+import { ensureSaleInRedis, type SaleFacts } from './projection';
 
-interface SaleFacts {
-  _id: Types.ObjectId;
-  name: string;
-  startingQuantity: number;
-  currentQuantity: number;
-  pricePerUnit: number;
-  startsAt: Date;
-  endsAt: Date;
-  pausedAt?: Date | null;
-}
-
-async function findSaleFacts(saleId: string): Promise<SaleFacts> {
-  const sale = Types.ObjectId.isValid(saleId) ? await FlashSale.findById(saleId).lean<SaleFacts>() : null;
-  if (!sale) throw SaleNotFoundError(saleId);
-  return sale;
-}
-
-/**
- * Writes the sale facts the scripts read; seeds the shadow stock only when it is missing (Redis
- * lost the sale, or it is new), and then also restores who already paid (one unit per person).
- */
-export async function syncSaleToRedis(deps: Pick<EngineDeps, 'redis'>, saleId: string): Promise<void> {
-  const sale = await findSaleFacts(saleId);
-  const k = saleKeys(saleId);
-  const replies = await deps.redis
-    .multi()
-    .hset(k.meta, {
-      startsAt: sale.startsAt.getTime(),
-      endsAt: sale.endsAt.getTime(),
-      initial: sale.startingQuantity,
-      price: sale.pricePerUnit,
-      name: sale.name,
-      paused: sale.pausedAt ? 1 : 0,
-    })
-    .set(k.stock, sale.currentQuantity, 'NX')
-    .exec();
-  if (replies?.[1]?.[1] === 'OK') {
-    const buyers = await Order.find({ flashSaleId: sale._id }).distinct('userEmail');
-    if (buyers.length) await deps.redis.sadd(k.paid, ...buyers);
-  }
-}
-
-/** The sale workflow's tick: recover orphaned holds, promote queue heads. */
+/** The sale workflow's tick: rebuild the sale if Redis lost it, recover orphaned holds, promote queue heads. */
 export async function tickSale(deps: EngineDeps, saleId: string): Promise<{ waiting: boolean }> {
+  await ensureSaleInRedis(deps, saleId);
   await sweepOrphanHolds(deps, saleId);
   await dispatchSale(deps, saleId);
   const s = await deps.scripts.snapshot(saleId);

@@ -15,7 +15,7 @@ import type { HoldSettings } from './config';
 const luaDir = join(process.cwd(), 'src/engine/lua');
 
 type Reply = (string | number)[];
-const SCRIPT_NAMES = ['buy', 'step', 'claim', 'consume', 'abort', 'promote', 'snapshot', 'close', 'unlock'] as const;
+const SCRIPT_NAMES = ['buy', 'step', 'claim', 'consume', 'abort', 'promote', 'snapshot', 'close', 'sync', 'unlock'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 // Registered as `fs_<name>` so no script shadows an ioredis method or property (e.g. `status`).
 type Commands = Record<`fs_${ScriptName}`, (...args: (string | number)[]) => Promise<Reply>>;
@@ -63,11 +63,16 @@ export interface HoldEntry {
   leaseUntilMs: number;
 }
 
+/** A hold entry as lua/includes/sale.lua reads it (state r: held, restored after a Redis loss). */
 export const parseHoldEntry = (raw: string): HoldEntry | null => {
-  const m = /^(\d+):(\d+):(\d+):([hc]):(\d+)$/.exec(raw);
+  const m = /^(\d+):(\d+):(\d+):([hcr]):(\d+)$/.exec(raw);
   if (!m) return null;
   return { token: m[1]!, expiresAtMs: Number(m[2]), arrival: Number(m[3]), state: m[4] === 'c' ? 'confirming' : 'held', leaseUntilMs: Number(m[5]) };
 };
+
+/** The entry of a hold rebuilt after a Redis loss (recovery.ts); its lease, if any, has ended. */
+export const restoredHoldEntry = (h: { token: string; expiresAtMs: number; arrival: number; state: HoldState }) =>
+  `${h.token}:${h.expiresAtMs}:${h.arrival}:${h.state === 'confirming' ? 'c' : 'r'}:0`;
 
 /** A buyer (or, without one, the sale) as one atomic Redis read sees it. */
 export interface BuyerSnapshot {
@@ -102,28 +107,32 @@ export interface BuyReply {
   status: BuyStatus;
   joinedNow: boolean;
   grantedNow: boolean;
+  /** The buyer's arrival sequence (their place in the sale's order), when in the sale. */
+  arrival?: number;
   /** Present when the buyer is in the sale (held, confirming, queued). */
   view?: BuyerSnapshot;
 }
 
 export type StepReply =
-  | { kind: 'held'; token: string; expiresAtMs: number; grantedNow: boolean }
+  | { kind: 'lost' }
+  | { kind: 'held'; token: string; expiresAtMs: number; grantedNow: boolean; arrival: number }
   | { kind: 'confirming'; token: string; leaseUntilMs: number }
   | { kind: 'finish'; token: string; atMs: number; price: number }
-  | { kind: 'queued'; position: number; wakeAtMs: number }
+  | { kind: 'queued'; position: number; wakeAtMs: number; arrival: number }
   | { kind: 'released'; outcome: 'expired' | 'closed' | 'cancelled' }
   | { kind: 'done'; outcome: string };
 
 export type ClaimReply =
   | { status: 'confirming'; token: string; price: number; fresh: boolean; atMs: number }
   | { status: 'busy'; token: string; leaseUntilMs: number }
-  | { status: 'paid' | 'queued' | 'expired' | 'ended' }
+  | { status: 'paid' | 'queued' | 'expired' | 'ended' | 'lost' }
   | { status: 'none'; outcome: string };
 
 export interface Grant {
   email: string;
   token: string;
   expiresAtMs: number;
+  arrival: number;
 }
 
 export interface HoldSettingsWithLease extends HoldSettings {
@@ -144,22 +153,25 @@ export function saleScripts(redis: ScriptedRedis) {
         status: r[0] as BuyStatus,
         joinedNow: Number(r[1]) === 1,
         grantedNow: Number(r[2]) === 1,
-        view: r.length > 3 ? toSnapshot(r.slice(3)) : undefined,
+        arrival: r.length > 3 ? Number(r[3]) : undefined,
+        view: r.length > 4 ? toSnapshot(r.slice(4)) : undefined,
       };
     },
 
     async step(saleId: string, email: string, intent: 'check' | 'cancel', s: HoldSettingsWithLease): Promise<StepReply> {
       const r = await run('step', saleId, email, intent, s.holdTtlMs, s.graceMs, s.fastPassPercent, s.leaseMs, s.recheckMs);
-      const [kind, a, b, c] = r;
+      const [kind, a, b, c, d] = r;
       switch (kind) {
+        case 'lost':
+          return { kind };
         case 'held':
-          return { kind, token: String(a), expiresAtMs: Number(b), grantedNow: Number(c) === 1 };
+          return { kind, token: String(a), expiresAtMs: Number(b), grantedNow: Number(c) === 1, arrival: Number(d) };
         case 'confirming':
           return { kind, token: String(a), leaseUntilMs: Number(b) };
         case 'finish':
           return { kind, token: String(a), atMs: Number(b), price: Number(c) };
         case 'queued':
-          return { kind, position: Number(a), wakeAtMs: Number(b) };
+          return { kind, position: Number(a), wakeAtMs: Number(b), arrival: Number(c) };
         case 'released':
           return { kind, outcome: a as 'expired' | 'closed' | 'cancelled' };
         default:
@@ -177,7 +189,7 @@ export function saleScripts(redis: ScriptedRedis) {
         case 'none':
           return { status, outcome: String(outcome) };
         default:
-          return { status: status as 'paid' | 'queued' | 'expired' | 'ended' };
+          return { status: status as 'paid' | 'queued' | 'expired' | 'ended' | 'lost' };
       }
     },
 
@@ -192,8 +204,8 @@ export function saleScripts(redis: ScriptedRedis) {
     async promote(saleId: string, s: HoldSettings, max = 100): Promise<Grant[]> {
       const flat = await run('promote', saleId, s.holdTtlMs, s.graceMs, s.fastPassPercent, max);
       const grants: Grant[] = [];
-      for (let i = 0; i + 2 < flat.length; i += 3) {
-        grants.push({ email: String(flat[i]), token: String(flat[i + 1]), expiresAtMs: Number(flat[i + 2]) });
+      for (let i = 0; i + 3 < flat.length; i += 4) {
+        grants.push({ email: String(flat[i]), token: String(flat[i + 1]), expiresAtMs: Number(flat[i + 2]), arrival: Number(flat[i + 3]) });
       }
       return grants;
     },
@@ -205,6 +217,11 @@ export function saleScripts(redis: ScriptedRedis) {
     /** At the sale's end: everyone still queued leaves without a unit. Returns how many. */
     async close(saleId: string): Promise<number> {
       return Number(await run('close', saleId));
+    },
+
+    /** Writes the sale's facts where Redis has the sale; false when it must be rebuilt instead. */
+    async sync(saleId: string, meta: Record<string, string | number>): Promise<boolean> {
+      return Number(await run('sync', saleId, ...Object.entries(meta).flat())) === 1;
     },
 
     async unlock(lockKey: string, owner: string): Promise<boolean> {

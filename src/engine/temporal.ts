@@ -6,6 +6,7 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { EngineConfig } from './config';
 import {
+  ArrivalSeqAttr,
   BuyerEmailAttr,
   rescheduleSignal,
   saleWorkflowId,
@@ -28,7 +29,15 @@ export async function createTemporalClient(address: string, namespace: string): 
   return new Client({ connection, namespace });
 }
 
-const holdStartOptions = (config: EngineConfig, saleId: string, email: string) => ({
+/** A buyer's place in a sale, as hold workflows are started with it. */
+export interface HoldRef {
+  saleId: string;
+  email: string;
+  /** The buyer's arrival sequence, when known: kept as ArrivalSeq so a restore can rebuild the queue. */
+  arrival?: number;
+}
+
+const holdStartOptions = (config: EngineConfig, { saleId, email, arrival }: HoldRef) => ({
   taskQueue: config.taskQueue,
   workflowId: holdWorkflowId(saleId, email),
   args: [{ saleId, email }] as [HoldArgs],
@@ -36,13 +45,14 @@ const holdStartOptions = (config: EngineConfig, saleId: string, email: string) =
     { key: SaleIdAttr, value: saleId },
     { key: BuyerEmailAttr, value: email },
     { key: HoldStateAttr, value: 'queued' },
+    ...(arrival ? [{ key: ArrivalSeqAttr, value: arrival }] : []),
   ],
 });
 
 /** Starts the buyer's hold workflow, or leaves the running one alone (a second buy is the same hold). */
-export async function startHold(client: Client, config: EngineConfig, saleId: string, email: string): Promise<void> {
+export async function startHold(client: Client, config: EngineConfig, hold: HoldRef): Promise<void> {
   const done = timeWorkflowMessage('start');
-  await client.workflow.start('holdWorkflow', { ...holdStartOptions(config, saleId, email), workflowIdConflictPolicy: 'USE_EXISTING' });
+  await client.workflow.start('holdWorkflow', { ...holdStartOptions(config, hold), workflowIdConflictPolicy: 'USE_EXISTING' });
   done();
 }
 
@@ -53,9 +63,9 @@ export type HoldSignal = keyof typeof SIGNALS;
  * Wakes the buyer's hold workflow, starting it if it does not run (its start was lost, or it has
  * already finished and the buyer is back): the workflow then reads Redis and does what is due.
  */
-export async function signalHold(client: Client, config: EngineConfig, saleId: string, email: string, signal: HoldSignal): Promise<void> {
+export async function signalHold(client: Client, config: EngineConfig, hold: HoldRef, signal: HoldSignal): Promise<void> {
   const done = timeWorkflowMessage(`signal_with_start:${signal}`);
-  await client.workflow.signalWithStart('holdWorkflow', { ...holdStartOptions(config, saleId, email), signal: SIGNALS[signal] });
+  await client.workflow.signalWithStart('holdWorkflow', { ...holdStartOptions(config, hold), signal: SIGNALS[signal] });
   done();
 }
 

@@ -4,7 +4,8 @@
  */
 import type { EngineDeps } from '@/engine/deps';
 import { holdStep } from '@/engine/holds';
-import { closeSale, syncSaleToRedis, tickSale } from '@/engine/sales';
+import { syncSaleToRedis } from '@/engine/projection';
+import { closeSale, tickSale } from '@/engine/sales';
 
 export function createActivities(deps: EngineDeps) {
   return {

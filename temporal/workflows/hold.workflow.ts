@@ -38,6 +38,7 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   let state: HoldState = 'queued';
   let token: string | undefined;
   let expiresAtMs: number | undefined;
+  let arrival: number | undefined;
   let woken = false;
   let cancelRequested = false;
 
@@ -50,7 +51,7 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
     cancelRequested = true;
     woken = true;
   });
-  setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs }));
+  setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival }));
 
   const setState = (next: HoldState) => {
     if (next === state) return;
@@ -68,13 +69,28 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
       await condition(allHandlersFinished);
       return next.outcome;
     }
-    setState(next.kind);
+    // What to wait for: queued, a grant (or the re-check); held, the hold's deadline; confirming,
+    // the confirm's lease (then it is finished here); lost, the sale's rebuild in Redis.
     let until: number;
-    if (next.kind === 'queued') until = next.wakeAtMs;
-    else {
-      token = next.token;
-      // held: the hold's deadline; confirming: the confirm's lease (then it is finished here).
-      until = next.kind === 'held' ? (expiresAtMs = next.expiresAtMs) : next.leaseUntilMs;
+    switch (next.kind) {
+      case 'lost':
+        until = Date.now() + next.retryInMs;
+        break;
+      case 'queued':
+        setState('queued');
+        arrival = next.arrival;
+        until = next.wakeAtMs;
+        break;
+      case 'held':
+        setState('held');
+        ({ token, expiresAtMs, arrival } = next);
+        until = next.expiresAtMs;
+        break;
+      case 'confirming':
+        setState('confirming');
+        token = next.token;
+        until = next.leaseUntilMs;
+        break;
     }
     await condition(() => woken, Math.max(1, until - Date.now()));
     if (workflowInfo().continueAsNewSuggested) {

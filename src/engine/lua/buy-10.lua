@@ -4,8 +4,8 @@
   step. The answer comes from here.
   KEYS: the sale's keys (see includes/sale.lua)
   ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] holdTtlMs   ARGV[4] graceMs   ARGV[5] fastPassPercent
-  Returns { status, joinedNow, grantedNow, <buyer view> } (the view is empty unless status is held,
-  confirming or queued); status one of:
+  Returns { status, joinedNow, grantedNow, arrival, <buyer view> } (arrival and the view are there
+  when status is held, confirming or queued); status one of:
     'held' | 'confirming' | 'queued' | 'paid' | 'sold_out' | 'not_started' | 'ended' | 'no_sale'
 ]]
 --- @include "sale"
@@ -16,7 +16,7 @@ if window ~= 'open' and window ~= 'paused' then return { window, 0, 0 } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'paid', 0, 0 } end
 
 local h = hold_get(email)
-if h then return { h.state == 'c' and 'confirming' or 'held', 0, 0, unpack(buyer_view(email, now)) } end
+if h then return { h.state == 'c' and 'confirming' or 'held', 0, 0, h.arrival, unpack(buyer_view(email, now)) } end
 
 local joined = 0
 local stock = stock_now()
@@ -30,8 +30,9 @@ if not rank then
 end
 
 local allowed, mode = may_grant(rank, stock, sale.initial, tonumber(ARGV[5]))
+local arrival = redis.call('ZSCORE', QUEUE, email)
 if allowed and window == 'open' then
-  grant(email, redis.call('ZSCORE', QUEUE, email), now, sale, tonumber(ARGV[3]), tonumber(ARGV[4]), mode, 'buy')
-  return { 'held', joined, 1, unpack(buyer_view(email, now)) }
+  grant(email, arrival, now, sale, tonumber(ARGV[3]), tonumber(ARGV[4]), mode, 'buy')
+  return { 'held', joined, 1, arrival, unpack(buyer_view(email, now)) }
 end
-return { 'queued', joined, 0, unpack(buyer_view(email, now)) }
+return { 'queued', joined, 0, arrival, unpack(buyer_view(email, now)) }

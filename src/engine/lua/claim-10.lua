@@ -5,14 +5,17 @@
   KEYS: the sale's keys (see includes/sale.lua)
   ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] leaseMs
   Returns { status, token, price, fresh, atMs, outcome }, status one of:
-    'confirming'  the caller owns the confirm: fresh = 1 when it began now, 0 for a takeover; atMs
+    'confirming'  the caller owns the confirm: fresh = 1 when it began now, 0 for a takeover (or a
+                  hold restored after Redis lost it: an earlier confirm may have begun); atMs
                   is the moment it counts as made (within the hold and the sale window)
     'busy'        another confirm of this hold is in flight (atMs = its lease end)
     'paid' | 'queued' | 'expired' | 'ended' | 'none' (outcome = the buyer's last outcome)
+    'lost'        Redis lost the sale (restarted empty): it must be restored first
 ]]
 --- @include "sale"
 local email = ARGV[2]
 local now = now_ms()
+if redis.call('EXISTS', META) == 0 then return { 'lost', '', '', 0, 0, '' } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'paid', '', '', 0, 0, '' } end
 local h = hold_get(email)
 if not h then
@@ -32,4 +35,4 @@ if now >= h.expiresAt then return { 'expired', h.token, '', 0, 0, '' } end
 h.state = 'c'
 h.lease = now + tonumber(ARGV[3])
 hold_put(email, h)
-return { 'confirming', h.token, price, 1, now, '' }
+return { 'confirming', h.token, price, h.restored and 0 or 1, now, '' }

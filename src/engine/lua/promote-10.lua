@@ -4,7 +4,7 @@
   sale's dispatcher lock; the caller signals each promoted buyer's hold workflow.
   KEYS: the sale's keys (see includes/sale.lua)
   ARGV[1] hold key prefix   ARGV[2] holdTtlMs   ARGV[3] graceMs   ARGV[4] fastPassPercent   ARGV[5] max
-  Returns a flat list { email, token, expiresAtMs, email, token, expiresAtMs, ... }.
+  Returns a flat list { email, token, expiresAtMs, arrival, email, token, expiresAtMs, arrival, ... }.
 ]]
 --- @include "sale"
 local now = now_ms()
@@ -12,7 +12,7 @@ local window, sale = sale_window(now)
 if window ~= 'open' then return {} end
 local out = {}
 local max = tonumber(ARGV[5])
-while #out < max * 3 do
+while #out < max * 4 do
   local stock = stock_now()
   local head = redis.call('ZRANGE', QUEUE, 0, 0, 'WITHSCORES')
   if #head == 0 then break end
@@ -22,5 +22,6 @@ while #out < max * 3 do
   out[#out + 1] = head[1]
   out[#out + 1] = token
   out[#out + 1] = tostring(expiresAt)
+  out[#out + 1] = head[2]
 end
 return out

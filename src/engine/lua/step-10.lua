@@ -5,17 +5,20 @@
   ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] intent ('check' | 'cancel')   ARGV[4] holdTtlMs
   ARGV[5] graceMs   ARGV[6] fastPassPercent   ARGV[7] leaseMs   ARGV[8] recheckMs
   Returns one of:
-    { 'held', token, expiresAtMs, grantedNow }  wait for a signal or the deadline, then step again
+    { 'lost' }                            Redis lost the sale (restarted empty): wait for its restore
+    { 'held', token, expiresAtMs, grantedNow, arrival }  wait for a signal or the deadline
     { 'confirming', token, leaseUntilMs } a confirm is in flight: wait for it, or for its lease to end
     { 'finish', token, atMs, price }      a confirm's owner died: the caller now owns it (lease renewed)
                                           and must finish the MongoDB step; atMs lies in the window
-    { 'queued', position, wakeAtMs }      wait for a `granted` signal, or re-check at wakeAtMs
+    { 'queued', position, wakeAtMs, arrival }  wait for a `granted` signal, or re-check at wakeAtMs
     { 'released', outcome }               the hold ended unpaid (expired | closed | cancelled): its unit is back
     { 'done', outcome }                   nothing left to do: purchased | cancelled | sold_out | closed | ...
 ]]
 --- @include "sale"
 local email, intent = ARGV[2], ARGV[3]
 local now = now_ms()
+-- Nothing about this sale may be decided until it is restored (src/engine/recovery.ts).
+if redis.call('EXISTS', META) == 0 then return { 'lost' } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'done', 'purchased' } end
 
 local h = hold_get(email)
@@ -37,7 +40,7 @@ if h then
     drop_hold(email, h.token, outcome)
     return { 'released', outcome }
   end
-  return { 'held', h.token, h.expiresAt, 0 }
+  return { 'held', h.token, h.expiresAt, 0, h.arrival }
 end
 
 local rank = redis.call('ZRANK', QUEUE, email)
@@ -46,8 +49,9 @@ if intent == 'cancel' then
   leave_queue(email, now, 'cancelled')
   return { 'done', 'cancelled' }
 end
+local arrival = redis.call('ZSCORE', QUEUE, email)
 local window, sale = sale_window(now)
-if window == 'not_started' then return { 'queued', rank + 1, sale.startsAt } end
+if window == 'not_started' then return { 'queued', rank + 1, sale.startsAt, arrival } end
 if window == 'ended' or window == 'no_sale' then
   leave_queue(email, now, 'closed')
   return { 'done', 'closed' }
@@ -57,10 +61,10 @@ if stock <= 0 and redis.call('HLEN', HOLDS) == 0 then
   leave_queue(email, now, 'sold_out')
   return { 'done', 'sold_out' }
 end
-if window == 'paused' then return { 'queued', rank + 1, math.min(now + tonumber(ARGV[8]), sale.endsAt) } end
+if window == 'paused' then return { 'queued', rank + 1, math.min(now + tonumber(ARGV[8]), sale.endsAt), arrival } end
 local allowed, mode = may_grant(rank, stock, sale.initial, tonumber(ARGV[6]))
 if allowed then
-  local token, expiresAt = grant(email, redis.call('ZSCORE', QUEUE, email), now, sale, tonumber(ARGV[4]), tonumber(ARGV[5]), mode, 'workflow')
-  return { 'held', token, expiresAt, 1 }
+  local token, expiresAt = grant(email, arrival, now, sale, tonumber(ARGV[4]), tonumber(ARGV[5]), mode, 'workflow')
+  return { 'held', token, expiresAt, 1, arrival }
 end
-return { 'queued', rank + 1, math.min(now + tonumber(ARGV[8]), sale.endsAt) }
+return { 'queued', rank + 1, math.min(now + tonumber(ARGV[8]), sale.endsAt), arrival }

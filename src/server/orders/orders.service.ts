@@ -26,9 +26,9 @@ import {
 import { faultPoint } from '@/engine/faults';
 import { metrics, recordGrant, recordRelease } from '@/engine/metrics';
 import { findOrder, finishConfirm, toOrderView } from '@/engine/purchase';
-import { syncSaleToRedis } from '@/engine/sales';
+import { ensureSaleInRedis } from '@/engine/projection';
 import type { BuyerSnapshot } from '@/engine/scripts';
-import { signalHold, startHold, type HoldSignal } from '@/engine/temporal';
+import { signalHold, startHold, type HoldRef, type HoldSignal } from '@/engine/temporal';
 import type { OrderView } from '@/engine/contract';
 import type { AppDeps } from '../deps';
 import type { TAdminOrdersInput, TBuyerInput } from './orders.schema';
@@ -87,18 +87,18 @@ function toPosition(snap: BuyerSnapshot, holdTtlSec: number): PositionView {
 }
 
 /** Sends a message to the buyer's hold workflow off the request path (with retries). */
-function tellHold(deps: AppDeps, saleId: string, email: string, message: 'start' | HoldSignal): void {
-  deps.background.run(`${message}:${saleId}:${email}`, async () => {
+function tellHold(deps: AppDeps, hold: HoldRef, message: 'start' | HoldSignal): void {
+  deps.background.run(`${message}:${hold.saleId}:${hold.email}`, async () => {
     const client = await deps.temporal();
-    if (message === 'start') await startHold(client, deps.config, saleId, email);
-    else await signalHold(client, deps.config, saleId, email, message);
+    if (message === 'start') await startHold(client, deps.config, hold);
+    else await signalHold(client, deps.config, hold, message);
   });
 }
 
-/** The sale's facts reach Redis on first use (or again after Redis lost them). */
+/** A sale Redis does not have (lost in an outage) is rebuilt first; 503 while that runs. */
 async function loadSale(deps: AppDeps, saleId: string): Promise<void> {
   await deps.mongo();
-  await syncSaleToRedis(deps, saleId);
+  await ensureSaleInRedis(deps, saleId);
 }
 
 export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<BuyResult> {
@@ -121,12 +121,13 @@ export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): P
     case 'sold_out':
       throw SoldOutError();
   }
+  const hold = { saleId: flashSaleId, email, arrival: r.arrival };
   if (r.grantedNow) {
     recordGrant('buy');
     // Wakes the workflow of a buyer who was already queued, or starts it: its timer guards the hold.
-    tellHold(deps, flashSaleId, email, 'granted');
+    tellHold(deps, hold, 'granted');
   } else if (r.joinedNow) {
-    tellHold(deps, flashSaleId, email, 'start');
+    tellHold(deps, hold, 'start');
   }
   // Free units and nobody granted: the heads ahead (e.g. a Fast Pass head) are the dispatcher's.
   if (r.status === 'queued' && r.view!.stock > 0) dispatchInBackground(deps, flashSaleId);
@@ -164,7 +165,7 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
           await faultPoint(deps.config, 'confirm.after-claim');
           await deps.mongo();
           const order = await finishConfirm(deps, { saleId: flashSaleId, email, token: c.token, price: c.price, atMs: c.atMs, fresh: c.fresh });
-          tellHold(deps, flashSaleId, email, 'confirmed');
+          tellHold(deps, { saleId: flashSaleId, email }, 'confirmed');
           m.confirms.inc({ result: 'paid' });
           return order;
         }
@@ -187,6 +188,9 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
           throw NoActiveHoldError('your hold expired');
         case 'ended':
           throw SaleEndedError();
+        case 'lost':
+          await loadSale(deps, flashSaleId); // 503 while another process rebuilds it
+          continue;
         case 'none':
           throw NoActiveHoldError(NO_HOLD_REASONS[c.outcome]);
       }
@@ -199,7 +203,11 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
 
 /** Gives the held unit back, or leaves the queue; answers with the buyer's state afterwards. */
 export async function cancel(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<PositionView> {
-  const r = await deps.scripts.step(flashSaleId, email, 'cancel', holdSettings(deps.config));
+  let r = await deps.scripts.step(flashSaleId, email, 'cancel', holdSettings(deps.config));
+  if (r.kind === 'lost') {
+    await loadSale(deps, flashSaleId);
+    r = await deps.scripts.step(flashSaleId, email, 'cancel', holdSettings(deps.config));
+  }
   if (r.kind === 'confirming') throw PaymentInProgressError();
   if (r.kind === 'released') {
     recordRelease('cancelled');
@@ -209,7 +217,7 @@ export async function cancel(deps: AppDeps, { email, flashSaleId }: TBuyerInput)
   } else {
     throw r.kind === 'done' && r.outcome === 'purchased' ? AlreadyPurchasedError() : NotInQueueError();
   }
-  tellHold(deps, flashSaleId, email, 'cancel');
+  tellHold(deps, { saleId: flashSaleId, email }, 'cancel');
   return position(deps, { email, flashSaleId });
 }
 

@@ -3,8 +3,7 @@
  * cached in process for a quarter of a second (the hot path of a flash crowd).
  */
 import { fastPassThreshold } from '@/engine/config';
-import { saleKeys } from '@/engine/keys';
-import { syncSaleToRedis } from '@/engine/sales';
+import { ensureSaleInRedis } from '@/engine/projection';
 import type { AppDeps } from '../deps';
 import { findSale, saleStatusAt, toSaleItem, type SaleItem, type SaleStatus } from './sales.service';
 
@@ -44,7 +43,7 @@ export function publicSale(deps: AppDeps, id: string): Promise<PublicSale> {
 async function loadPublicSale(deps: AppDeps, id: string): Promise<PublicSale> {
   await deps.mongo();
   const sale = await findSale(id);
-  if (!(await deps.redis.exists(saleKeys(id).meta))) await syncSaleToRedis(deps, id);
+  await ensureSaleInRedis(deps, id);
   const snap = await deps.scripts.snapshot(id);
   const now = snap.nowMs;
   const starting = sale.startingQuantity;

@@ -8,7 +8,7 @@ import { FlashSale, Order } from '@models/index';
 import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
-import { syncSaleToRedis } from '@/engine/sales';
+import { syncSaleToRedis } from '@/engine/projection';
 import { rescheduleSaleWorkflow, startSaleWorkflow, stopSaleWorkflow } from '@/engine/temporal';
 import type { AppDeps } from '../deps';
 import { forgetPublicSale } from './public-sale';

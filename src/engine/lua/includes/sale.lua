@@ -6,7 +6,9 @@
     3 arrivals  STRING arrival sequence counter
     4 stock     STRING shadow stock: units neither held nor sold
     5 holds     HASH   email -> hold entry "token:expiresAtMs:arrival:state:leaseUntilMs"
-                       state h = held, c = confirming (a confirm owns it until leaseUntilMs)
+                       state h = held, c = confirming (a confirm owns it until leaseUntilMs),
+                       r = held, restored after Redis lost the sale (an earlier confirm of it may
+                       have reached MongoDB, so its next confirm checks there first)
     6 paid      SET    buyers who paid
     7 outcome   HASH   email -> last outcome (purchased, expired, cancelled, sold_out, closed)
     8 grants    LIST   "token|email|arrival|atMs|mode|via", in grant order (audit, fairness);
@@ -44,7 +46,9 @@ local function hold_get(email)
   local raw = redis.call('HGET', HOLDS, email)
   if not raw then return nil end
   local token, expiresAt, arrival, state, lease = string.match(raw, '^(%d+):(%d+):(%d+):(%a):(%d+)$')
-  return { token = token, expiresAt = tonumber(expiresAt), arrival = arrival, state = state, lease = tonumber(lease) }
+  local restored = state == 'r'
+  if restored then state = 'h' end
+  return { token = token, expiresAt = tonumber(expiresAt), arrival = arrival, state = state, lease = tonumber(lease), restored = restored }
 end
 
 local function hold_put(email, h)
