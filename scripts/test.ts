@@ -15,6 +15,8 @@ import { startServices, type RunningServices } from './services.js';
 import { bold, describeError, fail, formatMs, green, red, say, yellow } from './lib/log.js';
 import { localBin, repoRoot } from './lib/paths.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './lib/proc.js';
+import { ensureTool, ToolMissingError } from './lib/provision.js';
+import { CHROMIUM } from './lib/tools.js';
 
 type PhaseName = 'unit' | 'e2e';
 
@@ -216,6 +218,22 @@ async function main(): Promise<void> {
     return 130;
   });
 
+  // The browser first: a missing one stops the run now rather than after the unit phase.
+  let chromium: string | undefined;
+  if (phases.includes('e2e') && hasPlaywright) {
+    try {
+      chromium = await ensureTool(CHROMIUM);
+      say('test', `chromium: ${chromium}`);
+    } catch (err) {
+      fail('test', err instanceof ToolMissingError ? describeError(err) : `chromium: ${describeError(err)}`);
+      if (err instanceof ToolMissingError && err.logTail) process.stderr.write(`${err.logTail}\n`);
+      await Promise.all(liveProcesses().map((p) => p.stop()));
+      results.push({ name: 'e2e', passed: 0, failed: 0, skipped: 0, flaky: 0, crashed: 'no Chromium to run the browser tests (see above)', ms: 0 });
+      printSummary(results);
+      process.exit(1);
+    }
+  }
+
   try {
     services = await startServices({ ephemeral: true });
   } catch (err) {
@@ -225,7 +243,7 @@ async function main(): Promise<void> {
     printSummary(results);
     process.exit(1);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...services.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...services.env, ...(chromium ? { CHROMIUM_PATH: chromium } : {}) };
 
   for (const phase of phases) {
     if (interrupted) break;

@@ -1,22 +1,14 @@
 // Temporal: reuse TEMPORAL_ADDRESS (default 127.0.0.1:7233) if it answers, else start
 // `temporal server start-dev` from the CLI binary cached in ~/.cache/flash-sale/bin
 // (building it with `go install` the first time).
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError, formatMs, say, warn } from './log.js';
 import { httpStatus, isLoopback, sleep, splitHostPort, tcpOpen, waitFor } from './net.js';
-import {
-  TEMPORAL_CLI_MODULE,
-  TEMPORAL_CLI_VERSION,
-  cacheBinDir,
-  dataDir,
-  ensureDir,
-  logsDir,
-  rel,
-  repoRoot,
-  which,
-} from './paths.js';
+import { dataDir, ensureDir, logsDir, rel, repoRoot } from './paths.js';
 import { spawnManaged } from './proc.js';
+import { ensureTool, ToolMissingError } from './provision.js';
+import { TEMPORAL_CLI } from './tools.js';
 import type { ServiceContext, ServiceHandle } from './types.js';
 
 /** Custom search attributes the workflows use (all Keyword). */
@@ -92,43 +84,12 @@ export async function ensureSearchAttributes(address: string, namespace: string)
 
 /** Path of the Temporal CLI, building it with `go install` if it is not cached yet. */
 export async function ensureTemporalCli(): Promise<string> {
-  const override = process.env.TEMPORAL_CLI;
-  if (override) {
-    if (!existsSync(override)) throw new ServiceError('temporal', `TEMPORAL_CLI=${override} does not exist`);
-    return override;
+  try {
+    return await ensureTool(TEMPORAL_CLI);
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw new ServiceError('temporal', err.message, err.logTail);
+    throw err;
   }
-  const bin = join(cacheBinDir, 'temporal');
-  if (existsSync(bin)) return bin;
-
-  const go = which('go', ['/usr/local/go/bin', '/usr/lib/go/bin']);
-  if (!go) {
-    throw new ServiceError(
-      'temporal',
-      `the Temporal CLI is not at ${bin} and Go is not installed to build it. ` +
-        `Install Go >= 1.24 (e.g. into /usr/local/go) and run again, or put a temporal CLI ${TEMPORAL_CLI_VERSION} binary at ${bin} ` +
-        `(or point TEMPORAL_CLI at one, or set TEMPORAL_ADDRESS to a running server)`,
-    );
-  }
-  ensureDir(cacheBinDir);
-  const logFile = join(ensureDir(logsDir), 'temporal-build.log');
-  say(
-    'temporal',
-    `CLI not found: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with ${go} into ${cacheBinDir} ` +
-      `(takes a few minutes, once; log ${rel(logFile)})`,
-  );
-  const started = Date.now();
-  const proc = await spawnManaged('temporal-build', go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...process.env, GOBIN: cacheBinDir },
-    output: { kind: 'file', path: logFile },
-    stopTimeoutMs: 2000,
-  });
-  const beat = setInterval(() => say('temporal', `still building the CLI (${formatMs(Date.now() - started)})...`), 30_000);
-  const exit = await proc.exited.finally(() => clearInterval(beat));
-  if (exit.code !== 0 || !existsSync(bin)) {
-    throw new ServiceError('temporal', `building the Temporal CLI failed (${proc.describeExit()})`, proc.logTail(40));
-  }
-  say('temporal', `built ${bin} in ${formatMs(Date.now() - started)}`);
-  return bin;
 }
 
 export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle> {
