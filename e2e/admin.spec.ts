@@ -103,6 +103,9 @@ test('an admin edits a sale (validated) and deletes one that has no orders', asy
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: `Edit “${renamed}”` })).toBeVisible();
+  // The page has refreshed with the saved sale: the form and its status outlive that refresh.
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(page.getByLabel('Name')).toHaveValue(renamed);
   await shot(page, '25-admin-edit');
 
   const updated = await admin.publicSale(sale.id);
