@@ -11,7 +11,7 @@ export const CHROMIUM: ToolSpec = {
   envVar: 'CHROMIUM_PATH',
   paths: ['/usr/bin/chromium'],
   onPath: ['chromium'],
-  apt: { packages: ['chromium'], takes: 'about 1 minute and 300 MB' },
+  apt: { packages: ['chromium'], takes: 'about 110 MB to download and under a minute to install' },
 };
 
 /** redis-server, started by the scripts when nothing answers on 127.0.0.1:6379. */

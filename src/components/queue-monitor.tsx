@@ -77,9 +77,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           <dd data-testid="stat-fastpass">
             <span className={`badge ${o.fastPass.active ? 'warn' : 'muted'}`}>{o.fastPass.active ? 'Active' : 'Off'}</span>
           </dd>
-          <p className="hint">
+          <dd className="hint">
             Strict queue order when {plural(o.fastPass.threshold, 'unit')} or fewer are free ({o.fastPass.percent}% of stock).
-          </p>
+          </dd>
         </div>
         <div className="stat">
           <dt>Reconciliation</dt>
@@ -88,9 +88,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
               {o.reconciliation.balanced ? 'Balanced' : 'Off'}
             </span>
           </dd>
-          <p className="hint">
+          <dd className="hint">
             sold {o.reconciliation.sold} + free {o.reconciliation.stock} + held {o.reconciliation.holdsLive} = {o.reconciliation.starting}
-          </p>
+          </dd>
         </div>
       </dl>
 

@@ -48,7 +48,8 @@ function SaleCard({ sale, now }: { sale: SaleListItem; now: number }) {
           {formatDuration(startsIn > 0 ? startsIn : endsIn)}
         </span>
       </p>
-      <Link className="btn" href={`/sales/${sale.id}`} aria-label={`View ${sale.name}`}>
+      {/* The name starts with the visible text, as speech input users say what they see. */}
+      <Link className="btn" href={`/sales/${sale.id}`} aria-label={`View sale: ${sale.name}`}>
         View sale
       </Link>
     </li>

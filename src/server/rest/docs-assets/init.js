@@ -5,11 +5,12 @@
   window.ui = SwaggerUIBundle({
     url: root.getAttribute('data-spec-url'),
     domNode: root,
-    deepLinking: true,
+    deepLinking: false, // its anchors would sit inside each operation's toggle button
     presets: [SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
     validatorUrl: 'none', // no badge fetched from the Swagger validator's site
     persistAuthorization: true,
     tryItOutEnabled: false,
+    syntaxHighlight: { activated: false }, // its themes colour code below 4.5:1 contrast
   });
 })();
