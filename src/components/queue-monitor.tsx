@@ -112,7 +112,7 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
             <p className="muted">Nobody is holding a unit right now.</p>
           ) : (
             <div className="table-wrap">
-              <table aria-label="Live holds">
+              <table className="cards-on-phone" aria-label="Live holds">
                 <thead>
                   <tr>
                     <th scope="col">Buyer</th>
@@ -125,9 +125,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
                 <tbody>
                   {o.holds.map((h) => (
                     <tr key={h.email} data-testid="hold-row">
-                      <td className="mono small">{h.email}</td>
-                      <td className="num">{formatDuration(h.secondsLeft)}</td>
-                      <td>
+                      <td data-label="Buyer" className="mono small">{h.email}</td>
+                      <td data-label="Time left" className="num">{formatDuration(h.secondsLeft)}</td>
+                      <td data-label="Workflow">
                         <a
                           href={h.temporalUrl}
                           target="_blank"
@@ -166,7 +166,7 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           <p className="muted">No unit has been granted yet.</p>
         ) : (
           <div className="table-wrap">
-            <table aria-label="Recent grants">
+            <table className="cards-on-phone" aria-label="Recent grants">
               <thead>
                 <tr>
                   <th scope="col">Time (UTC)</th>
@@ -180,10 +180,10 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
               <tbody>
                 {o.recentGrants.map((g) => (
                   <tr key={g.token} data-testid="grant-row">
-                    <td className="small">{formatTime(g.at)}</td>
-                    <td className="mono small">{g.email}</td>
-                    <td className="num">{g.arrival}</td>
-                    <td>
+                    <td data-label="Time (UTC)" className="small">{formatTime(g.at)}</td>
+                    <td data-label="Buyer" className="mono small">{g.email}</td>
+                    <td data-label="Arrival #" className="num">{g.arrival}</td>
+                    <td data-label="How">
                       <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.mode === 'dispatch' ? 'info' : 'muted'}`}>
                         {g.mode === 'fastpass' ? 'Fast Pass' : g.mode === 'dispatch' ? 'promoted' : 'direct'}
                       </span>

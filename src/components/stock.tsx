@@ -53,7 +53,7 @@ export function StockBreakdown({
       </p>
       <dl className="stock-figures small">
         <div>
-          <dt>Available now</dt>
+          <dt>{state === 'upcoming' ? 'For sale' : 'Available now'}</dt>
           <dd data-testid="stock-available">{state === 'upcoming' ? remaining : free}</dd>
         </div>
         <div>
