@@ -11,7 +11,7 @@ export const CHROMIUM: ToolSpec = {
   envVar: 'CHROMIUM_PATH',
   paths: ['/usr/bin/chromium'],
   onPath: ['chromium'],
-  apt: { packages: ['chromium'], takes: 'about 110 MB to download and under a minute to install' },
+  apt: { packages: ['chromium'], takes: 'about 110 MB to download; 8 s on a fast mirror' },
 };
 
 /** redis-server, started by the scripts when nothing answers on 127.0.0.1:6379. */
@@ -20,7 +20,7 @@ export const REDIS_SERVER: ToolSpec = {
   neededFor: 'a local Redis (or set REDIS_URL to a running one)',
   paths: ['/usr/bin/redis-server', '/usr/sbin/redis-server', '/usr/local/bin/redis-server'],
   onPath: ['redis-server'],
-  apt: { packages: ['redis-server'], takes: 'about 10 seconds' },
+  apt: { packages: ['redis-server'], takes: 'a few seconds' },
 };
 
 /** The Temporal CLI (its dev server), pinned and built into the tool cache. */
