@@ -18,13 +18,13 @@ import { bold, describeError, fail, green, red, say } from './lib/log.js';
 import { httpStatus, sleep, splitHostPort, tcpOpen } from './lib/net.js';
 import { ensureDir, localBin, repoRoot, which } from './lib/paths.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './lib/proc.js';
-import { parseOptions, type BenchOptions } from './bench/options.js';
+import { parseOptions, stagesOf, type BenchOptions } from './bench/options.js';
 import { ensureK6, runK6, runningK6, type K6Summary } from './bench/k6.js';
 import { isDescendant, machineInfo, pidListeningOn, sampleCpu, toolVersion, type CpuSeries } from './bench/system.js';
 import { delta, histogramQuantile, scrape, sum, type Sample } from './bench/prom.js';
-import { renderPng, renderSvg, type ChartPoint } from './bench/chart.js';
+import { chartInputOf, renderPng, renderSvg, type ChartPoint } from './bench/chart.js';
 import { freePort, preparePrivateServices } from './bench/private-services.js';
-import { TEMPORAL_SERVER } from './lib/go-tools.js';
+import { TEMPORAL_SERVER } from './lib/tools.js';
 import { HISTORY_SHARDS } from './lib/temporal-postgres.js';
 import { markdown, SEED, type BenchReport, type EndpointFigures, type Latency } from './bench/report.js';
 
@@ -71,13 +71,6 @@ const latency = (m: Record<string, number> | undefined): Latency => ({
 });
 
 const stats = (xs: number[]) => ({ avg: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0, max: xs.length ? Math.max(...xs) : 0 });
-
-function stagesOf(o: BenchOptions) {
-  const half = Math.max(1, Math.round(o.durationSec * 0.05));
-  const down = Math.max(1, Math.round(o.durationSec * 0.05));
-  const full = Math.max(1, o.durationSec - half - down);
-  return { half, full, down, text: `0 -> ${Math.ceil(o.vus / 2)} in ${half} s, -> ${o.vus} in ${full} s, -> 0 in ${down} s` };
-}
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
@@ -389,7 +382,7 @@ async function main(): Promise<void> {
         temporal:
           opts.temporal === 'dev'
             ? `${temporalVersion} (dev server, SQLite)`
-            : `server ${TEMPORAL_SERVER.version} on PostgreSQL, ${HISTORY_SHARDS} history shards`,
+            : `server ${TEMPORAL_SERVER.go!.version} on PostgreSQL, ${HISTORY_SHARDS} history shards`,
         mongo: services.env.MONGO_KIND === 'jongodb' ? 'jongodb (wire-compatible in-memory stand-in; no real mongod offline here)' : services.env.MONGO_KIND,
         loadOnSameMachine: true,
       },
@@ -475,20 +468,7 @@ async function main(): Promise<void> {
       },
     };
 
-    const vusCurve = [
-      { t: 0, v: 0 },
-      { t: stages.half, v: Math.ceil(opts.vus / 2) },
-      { t: stages.half + stages.full, v: opts.vus },
-      { t: stages.half + stages.full + stages.down, v: 0 },
-    ];
-    const marks = soldOutAfterSec !== null && soldOutAfterSec >= 0 ? [{ t: soldOutAfterSec, label: 'sold out' }] : [];
-    const chart = {
-      title: `Flash sale: ${opts.vus} VUs, ${opts.stock} units`,
-      subtitle: `${report.machine.cores} vCPU, k6 on the same machine: ${Math.round(report.results.reqPerSec)} req/s, p95 ${Math.round(report.results.latencyMs.p95)} ms, ${(report.results.failureRate * 100).toFixed(2)}% failed`,
-      points: timeline,
-      vus: vusCurve,
-      marks,
-    };
+    const chart = chartInputOf(report);
     writeFileSync(file('chart.png'), renderPng(chart));
     writeFileSync(file('chart.svg'), renderSvg(chart));
     writeFileSync(file('report.json'), JSON.stringify(report, null, 2));

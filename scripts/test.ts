@@ -19,6 +19,8 @@ import { localBin, repoRoot } from './lib/paths.js';
 import { takeTemporalOption } from './lib/temporal.js';
 import type { TemporalKind } from './lib/types.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './lib/proc.js';
+import { ensureTool, ToolMissingError } from './lib/provision.js';
+import { CHROMIUM, PROMTOOL } from './lib/tools.js';
 
 type PhaseName = 'unit' | 'e2e';
 
@@ -228,6 +230,24 @@ async function main(): Promise<void> {
     return 130;
   });
 
+  // The tools first: a missing one stops the run now, with one sentence, rather than mid-run.
+  const tools = [...(phases.includes('unit') ? [PROMTOOL] : []), ...(phases.includes('e2e') && hasPlaywright ? [CHROMIUM] : [])];
+  const toolPaths: Record<string, string> = {};
+  for (const tool of tools) {
+    try {
+      toolPaths[tool.name] = await ensureTool(tool);
+      say('test', `${tool.name}: ${toolPaths[tool.name]}`);
+    } catch (err) {
+      fail('test', err instanceof ToolMissingError ? describeError(err) : `${tool.name}: ${describeError(err)}`);
+      if (err instanceof ToolMissingError && err.logTail) process.stderr.write(`${err.logTail}\n`);
+      await Promise.all(liveProcesses().map((p) => p.stop()));
+      results.push({ name: 'tools', passed: 0, failed: 0, skipped: 0, flaky: 0, crashed: `no ${tool.name} (see above)`, ms: 0 });
+      printSummary(results);
+      process.exit(1);
+    }
+  }
+  const chromium = toolPaths[CHROMIUM.name];
+
   try {
     services = await startServices({ ephemeral: true, temporal });
   } catch (err) {
@@ -237,7 +257,7 @@ async function main(): Promise<void> {
     printSummary(results);
     process.exit(1);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...services.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...services.env, ...(chromium ? { CHROMIUM_PATH: chromium } : {}) };
 
   for (const phase of phases) {
     if (interrupted) break;

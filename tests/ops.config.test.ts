@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TEMPORAL_SERVER, TEMPORAL_UI_SERVER, ensureGoTool } from '../scripts/lib/go-tools';
+import { ensureTool } from '../scripts/lib/provision';
+import { TEMPORAL_SERVER, TEMPORAL_UI_SERVER } from '../scripts/lib/tools';
 import { runCapture } from '../scripts/lib/proc';
 import { SEARCH_ATTRIBUTES, TEMPORAL_DYNAMIC_CONFIG } from '../scripts/lib/temporal';
 import { postgresServerPorts, temporalDatabases, writeServerConfig } from '../scripts/lib/temporal-postgres';
@@ -28,7 +29,7 @@ function dynamicConfigValues(yaml: string): Record<string, string> {
 
 /** `server validate-dynamic-config FILE` prints a warning per unknown key or badly typed value. */
 async function validateDynamicConfig(file: string): Promise<string> {
-  const server = await ensureGoTool(TEMPORAL_SERVER, 'test');
+  const server = await ensureTool(TEMPORAL_SERVER);
   const r = await runCapture(server, ['validate-dynamic-config', file], { timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stderr);
   return `${r.stdout}${r.stderr}`;
@@ -38,9 +39,9 @@ describe('compose stack and native Temporal agree', () => {
   it('compose runs the Temporal server, admin tools and UI of the versions tested natively', () => {
     const images = [...compose.matchAll(/^\s+image: (temporalio\/[\w-]+):(\S+)$/gm)].map(([, name, tag]) => ({ name: name!, tag: tag! }));
     const tag = (name: string) => images.find((i) => i.name === name)?.tag;
-    assert.equal(tag('temporalio/server'), bare(TEMPORAL_SERVER.version));
-    assert.equal(tag('temporalio/admin-tools')?.split('-')[0], bare(TEMPORAL_SERVER.version));
-    assert.equal(tag('temporalio/ui'), bare(TEMPORAL_UI_SERVER.version));
+    assert.equal(tag('temporalio/server'), bare(TEMPORAL_SERVER.go!.version));
+    assert.equal(tag('temporalio/admin-tools')?.split('-')[0], bare(TEMPORAL_SERVER.go!.version));
+    assert.equal(tag('temporalio/ui'), bare(TEMPORAL_UI_SERVER.go!.version));
     assert.ok(!images.some((i) => i.name === 'temporalio/temporal' || i.name === 'temporalio/auto-setup'), 'no dev server, no auto-setup');
     assert.match(compose, /^\s+NUM_HISTORY_SHARDS: "4"$/m);
   });

@@ -135,12 +135,31 @@ describe('REST API contract', () => {
       assert.doesNotMatch(res.text, /mongodb:|redis:\/\/|127\.0\.0\.1/);
     });
 
-    it('serves a self-contained docs page at /docs', async () => {
-      const res = await api.call('GET', '/docs');
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get('content-type') ?? '', /text\/html/);
-      assert.match(res.text, /\/api\/v1\/openapi\.json/);
-      assert.doesNotMatch(res.text, /<script[^>]+src=|<link[^>]+href="http/i, 'no external assets');
+    it('serves Swagger UI at /docs and /api/v1/docs from this server only, under a CSP with no inline script, eval or other origin', async () => {
+      for (const path of ['/docs', '/api/v1/docs']) {
+        const res = await api.call('GET', path);
+        assert.equal(res.status, 200, path);
+        assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+        assert.match(res.text, /data-spec-url="\/api\/v1\/openapi\.json"/);
+        assert.doesNotMatch(res.text, /<script(?![^>]*\ssrc=)[^>]*>/i, 'no inline script');
+        const csp = res.headers.get('content-security-policy') ?? '';
+        assert.match(csp, /script-src 'self'(;|$)/);
+        assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|https?:|\*/);
+      }
+      // Every script and stylesheet the page names is ours and is served with its type.
+      const page = await api.call('GET', '/docs');
+      const assets = [...page.text.matchAll(/<(?:script[^>]+src|link[^>]+href)="([^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(assets.includes('/docs/assets/swagger-ui-bundle.js') && assets.includes('/docs/assets/init.js'), assets.join(' '));
+      for (const url of assets) {
+        assert.match(url, /^\/docs\/assets\//, `${url} is served by us`);
+        const res = await api.call('GET', url);
+        assert.equal(res.status, 200, url);
+        assert.match(res.headers.get('content-type') ?? '', url.endsWith('.js') ? /text\/javascript/ : url.endsWith('.css') ? /text\/css/ : /image\/png/);
+      }
+      assert.match((await api.call('GET', '/docs/assets/init.js')).text, /SwaggerUIBundle\(/);
+      expectError(await api.call('GET', '/docs/assets/package.json'), 404, 'NOT_FOUND');
+      expectError(await api.call('GET', '/docs/assets/..%2Fdocs.ts'), 404, 'NOT_FOUND');
+      expectError(await api.call('POST', '/docs/assets/init.js'), 405, 'METHOD_NOT_ALLOWED');
     });
   });
 

@@ -3,13 +3,22 @@
  *  - every page the test opens on the app is watched; any console error or uncaught page error
  *    fails the test (a test may allow a specific, expected message, e.g. a deliberate 403);
  *  - `shopper()` opens a fresh browser context signed in as a brand-new guest (unique per test);
- *  - `admin` is an API client with the admin session; `shot()` saves a screenshot artifact.
+ *  - `admin` is an API client with the admin session;
+ *  - `shot()` checks one of our pages with axe (no serious or critical violation) and saves it at
+ *    desktop and phone width under test-results/screenshots/ (git-ignored artifacts).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { adminApi, signInGuest, trpc, uniqueEmail, type Api } from './api';
+import { expectAccessible } from './a11y';
 import { e2e } from './env';
+
+/** Every `shot()` of one of our pages is taken at these sizes (after an axe check). */
+const SHOT_WIDTHS = [
+  { label: 'desktop', width: 1280, height: 860 },
+  { label: 'phone', width: 390, height: 844 },
+];
 
 interface Problem {
   kind: 'console' | 'pageerror';
@@ -108,9 +117,18 @@ export const test = base.extend<{
   shot: async ({}, use, testInfo) => {
     mkdirSync(e2e.screenshotsDir, { recursive: true });
     await use(async (page, name) => {
-      const path = join(e2e.screenshotsDir, `${name}.png`);
-      await page.screenshot({ path, fullPage: true });
-      await testInfo.attach(name, { path, contentType: 'image/png' });
+      const ours = new URL(page.url()).origin === new URL(e2e.baseURL).origin;
+      if (ours) await expectAccessible(page);
+      const original = page.viewportSize();
+      // Our pages at both widths; another site (the Temporal UI) as it is.
+      const widths = ours ? SHOT_WIDTHS : [{ label: 'desktop', width: original?.width ?? 1280, height: original?.height ?? 860 }];
+      for (const w of widths) {
+        if (ours) await page.setViewportSize({ width: w.width, height: w.height });
+        const path = join(e2e.screenshotsDir, `${name}-${w.label}.png`);
+        await page.screenshot({ path, fullPage: true });
+        await testInfo.attach(`${name}-${w.label}`, { path, contentType: 'image/png' });
+      }
+      if (ours && original) await page.setViewportSize(original);
     });
   },
 });

@@ -1,29 +1,13 @@
-// k6: found on PATH or in the tool cache, else built with `go install` (like the Temporal CLI),
-// and run with its output kept in the report directory.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// k6 (provisioned like every tool: scripts/lib/tools.ts), run with its output kept in the report
+// directory.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { say } from '../lib/log.js';
-import { cacheBinDir, ensureDir, repoRoot, which } from '../lib/paths.js';
-import { runCapture, spawnManaged, type ManagedProcess } from '../lib/proc.js';
+import { repoRoot } from '../lib/paths.js';
+import { spawnManaged, type ManagedProcess } from '../lib/proc.js';
+import { ensureTool } from '../lib/provision.js';
+import { K6 } from '../lib/tools.js';
 
-export const K6_MODULE = 'go.k6.io/k6';
-export const K6_VERSION = 'v1.8.1'; // keep in sync with .ci/run
-
-export async function ensureK6(): Promise<string> {
-  const found = which('k6', [cacheBinDir]);
-  if (found) return found;
-  const go = which('go', ['/usr/local/go/bin']);
-  if (!go) throw new Error(`k6 is not installed and Go is missing to build it (go install ${K6_MODULE}@${K6_VERSION})`);
-  say('bench', `building k6 ${K6_VERSION} into ${cacheBinDir} (go install, once; a few minutes)`);
-  ensureDir(cacheBinDir);
-  const r = await runCapture(go, ['install', `${K6_MODULE}@${K6_VERSION}`], {
-    env: { ...process.env, GOBIN: cacheBinDir },
-    timeoutMs: 20 * 60_000,
-  });
-  const bin = join(cacheBinDir, 'k6');
-  if (r.code !== 0 || !existsSync(bin)) throw new Error(`go install ${K6_MODULE}@${K6_VERSION} failed:\n${r.stderr.slice(-2000)}`);
-  return bin;
-}
+export const ensureK6 = () => ensureTool(K6);
 
 export interface K6Run {
   code: number | null;

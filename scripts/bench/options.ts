@@ -128,3 +128,11 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   return o;
 }
+
+/** The VU stages for a run: 5% ramp to half the VUs, 90% ramp to all of them, 5% down. */
+export function stagesOf(o: { vus: number; durationSec: number }) {
+  const half = Math.max(1, Math.round(o.durationSec * 0.05));
+  const down = Math.max(1, Math.round(o.durationSec * 0.05));
+  const full = Math.max(1, o.durationSec - half - down);
+  return { half, full, down, text: `0 -> ${Math.ceil(o.vus / 2)} in ${half} s, -> ${o.vus} in ${full} s, -> 0 in ${down} s` };
+}

@@ -2,8 +2,10 @@
 import { join } from 'node:path';
 import { ServiceError, say, warn } from './log.js';
 import { parseRedisUrl, redisProbe, waitFor } from './net.js';
-import { dataDir, ensureDir, logsDir, rel, which } from './paths.js';
+import { dataDir, ensureDir, logsDir, rel } from './paths.js';
 import { spawnManaged } from './proc.js';
+import { ensureTool, ToolMissingError } from './provision.js';
+import { REDIS_SERVER } from './tools.js';
 import type { ServiceContext, ServiceHandle } from './types.js';
 
 const LOCAL_URL = 'redis://127.0.0.1:6379';
@@ -38,10 +40,10 @@ export async function startRedis(ctx: ServiceContext): Promise<ServiceHandle> {
     throw new ServiceError(name, `port 6379 on 127.0.0.1 is taken by something that is not Redis (${probe.detail}); free the port or set REDIS_URL`);
   }
 
-  const bin = which('redis-server', ['/usr/sbin', '/usr/local/bin']);
-  if (!bin) {
-    throw new ServiceError(name, `nothing answers on 127.0.0.1:6379 and redis-server is not installed; install it with: sudo apt-get install -y redis-server (or set REDIS_URL)`);
-  }
+  // Nothing answers on 6379: start our own (installing Debian's redis-server when allowed).
+  const bin = await ensureTool(REDIS_SERVER).catch((err: unknown) => {
+    throw err instanceof ToolMissingError ? new ServiceError(name, err.message, err.logTail) : err;
+  });
   const dir = ensureDir(join(dataDir, 'redis'));
   const logFile = join(ensureDir(logsDir), 'redis.log');
   const args = ['--bind', '127.0.0.1', '--port', '6379', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes'];

@@ -8,13 +8,13 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, ensureGoTool } from './go-tools.js';
+import { TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER } from './tools.js';
 import { ServiceError, formatMs, say } from './log.js';
 import { httpStatus, tcpOpen, waitFor } from './net.js';
 import { dataDir, ensureDir, logsDir, rel } from './paths.js';
 import { runCapture, spawnManaged, type ManagedProcess } from './proc.js';
 import type { ServiceContext, ServiceHandle } from './types.js';
-import { TEMPORAL_DYNAMIC_CONFIG, waitUntilServing } from './temporal.js';
+import { TEMPORAL_DYNAMIC_CONFIG, ensureTemporalTool, waitUntilServing } from './temporal.js';
 
 /** History shards: fixed for the life of a cluster (changing it means a new database). */
 export const HISTORY_SHARDS = 4;
@@ -116,7 +116,7 @@ async function requirePostgres(pg: PostgresSettings): Promise<void> {
  */
 export async function setUpDatabases(dbs: TemporalDatabases, pg: PostgresSettings = postgresSettings()): Promise<void> {
   await requirePostgres(pg);
-  const sql = await ensureGoTool(TEMPORAL_SQL_TOOL, 'temporal');
+  const sql = await ensureTemporalTool(TEMPORAL_SQL_TOOL);
   for (const [db, schema] of [
     [dbs.main, 'postgresql/v12/temporal'],
     [dbs.visibility, 'postgresql/v12/visibility'],
@@ -130,7 +130,7 @@ export async function setUpDatabases(dbs: TemporalDatabases, pg: PostgresSetting
 /** Drops both databases (missing ones are fine). */
 export async function dropDatabases(dbs: TemporalDatabases, pg: PostgresSettings = postgresSettings()): Promise<void> {
   await requirePostgres(pg);
-  const sql = await ensureGoTool(TEMPORAL_SQL_TOOL, 'temporal');
+  const sql = await ensureTemporalTool(TEMPORAL_SQL_TOOL);
   for (const db of [dbs.main, dbs.visibility]) await runSqlTool(sql, pg, db, ['drop-database', '--force']);
 }
 
@@ -217,7 +217,7 @@ const dynamicValue = (v: string): string | number | boolean => (v === 'true' ? t
 
 /** Starts the server process on a config root written by writeServerConfig. */
 export async function launchServer(root: string, logFile: string): Promise<ManagedProcess> {
-  const bin = await ensureGoTool(TEMPORAL_SERVER, 'temporal');
+  const bin = await ensureTemporalTool(TEMPORAL_SERVER);
   // No authorizer: the server listens on loopback only, like the dev server.
   const args = ['--root', root, '--config', 'config', '--env', CONFIG_ENV, '--allow-no-auth', 'start'];
   return spawnManaged('temporal', bin, args, { cwd: root, output: { kind: 'file', path: logFile }, stopTimeoutMs: 20_000 });
@@ -233,7 +233,7 @@ export interface UiOptions {
 
 /** Starts the Temporal UI server (the one the CLI embeds) against `address`; resolves once it answers. */
 export async function launchUi(o: UiOptions): Promise<ManagedProcess> {
-  const bin = await ensureGoTool(TEMPORAL_UI_SERVER, 'temporal');
+  const bin = await ensureTemporalTool(TEMPORAL_UI_SERVER);
   const configDir = ensureDir(join(o.dir, 'ui', 'config'));
   yamlFile(join(configDir, 'development.yaml'), 'Written by scripts/lib/temporal-postgres.ts on every start; edits are lost.', {
     temporalGrpcAddress: o.address,
@@ -302,9 +302,9 @@ export async function startPostgresServer(o: {
   const address = `127.0.0.1:${o.port}`;
   const t0 = Date.now();
   await setUpDatabases(o.dbs, pg);
-  log(`databases ${o.dbs.main} and ${o.dbs.visibility} on ${pg.user}@${pg.host}:${pg.port} ready (created or migrated to ${TEMPORAL_SERVER.version}) in ${formatMs(Date.now() - t0)}`);
+  log(`databases ${o.dbs.main} and ${o.dbs.visibility} on ${pg.user}@${pg.host}:${pg.port} ready (created or migrated to ${TEMPORAL_SERVER.go!.version}) in ${formatMs(Date.now() - t0)}`);
   const dir = writeServerConfig({ dir: serverDir(o.dbs), ports, dbs: o.dbs, pg, pool: o.pool });
-  log(`starting ${TEMPORAL_SERVER.pkg}@${TEMPORAL_SERVER.version} on ${address}, ${HISTORY_SHARDS} history shards (ports ${o.port}-${ports.metrics}; config ${rel(dir)}; log ${rel(o.logFile)})`);
+  log(`starting ${TEMPORAL_SERVER.go!.pkg}@${TEMPORAL_SERVER.go!.version} on ${address}, ${HISTORY_SHARDS} history shards (ports ${o.port}-${ports.metrics}; config ${rel(dir)}; log ${rel(o.logFile)})`);
   const started = Date.now();
   const proc = await launchServer(dir, o.logFile);
   try {
@@ -322,7 +322,7 @@ export async function startPostgresServer(o: {
       await proc.stop();
       throw e;
     }
-    log(`UI ${TEMPORAL_UI_SERVER.version} at http://localhost:${o.uiPort} (pid ${ui.pid})`);
+    log(`UI ${TEMPORAL_UI_SERVER.go!.version} at http://localhost:${o.uiPort} (pid ${ui.pid})`);
   }
   return {
     proc,

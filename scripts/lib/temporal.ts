@@ -2,14 +2,15 @@
 // `temporal server start-dev` from the CLI binary cached in ~/.cache/flash-sale/bin
 // (building it with `go install` the first time), or with --temporal=postgres the real server
 // on PostgreSQL (temporal-postgres.ts).
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError, formatMs, say, warn } from './log.js';
 import { httpStatus, isLoopback, sleep, splitHostPort, tcpOpen, waitFor } from './net.js';
-import { TEMPORAL_CLI, ensureGoTool } from './go-tools.js';
 import { startPostgresService } from './temporal-postgres.js';
 import { dataDir, ensureDir, logsDir, rel, repoRoot } from './paths.js';
 import { spawnManaged, type ManagedProcess } from './proc.js';
+import { ensureTool, ToolMissingError, type ToolSpec } from './provision.js';
+import { TEMPORAL_CLI } from './tools.js';
 import { TEMPORAL_KINDS, type ServiceContext, type ServiceHandle, type TemporalKind } from './types.js';
 import { z } from 'zod';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -195,15 +196,18 @@ export async function waitUntilServing(proc: ManagedProcess, address: string, na
   if (!attrs.ok) throw fail(`search attributes not usable: ${attrs.reason}`);
 }
 
-/** Path of the Temporal CLI (TEMPORAL_CLI, or the tool cache, building it with `go install` if needed). */
-export async function ensureTemporalCli(): Promise<string> {
-  const override = process.env.TEMPORAL_CLI;
-  if (override) {
-    if (!existsSync(override)) throw new ServiceError('temporal', `TEMPORAL_CLI=${override} does not exist`);
-    return override;
+/** A tool's path for the Temporal service, its failure said as the service's (one sentence). */
+export async function ensureTemporalTool(tool: ToolSpec): Promise<string> {
+  try {
+    return await ensureTool(tool);
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw new ServiceError('temporal', err.message, err.logTail);
+    throw err;
   }
-  return ensureGoTool(TEMPORAL_CLI, 'temporal');
 }
+
+/** Path of the Temporal CLI (TEMPORAL_CLI, or the tool cache, building it with `go install` if needed). */
+export const ensureTemporalCli = () => ensureTemporalTool(TEMPORAL_CLI);
 
 export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle> {
   const name = 'temporal';

@@ -102,7 +102,7 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
       ) : (
         <>
           <div className="table-wrap">
-            <table aria-label="Orders">
+            <table className="cards-on-phone" aria-label="Orders">
               <thead>
                 <tr>
                   <th scope="col">Date</th>
@@ -118,18 +118,18 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
               <tbody>
                 {q.data.items.map((o) => (
                   <tr key={o.id} data-testid="admin-order-row">
-                    <td className="small">
+                    <td data-label="Date" className="small">
                       <LocalTime date={o.createdAt} />
                     </td>
-                    <td>
+                    <td data-label="Sale">
                       <Link href={`/admin/sales/${o.flashSaleId}/monitor`}>{o.saleName}</Link>
                     </td>
-                    <td className="mono small">{o.userEmail}</td>
-                    <td className="num">{formatMoney(o.totalAmount)}</td>
-                    <td>
+                    <td data-label="Buyer" className="mono small">{o.userEmail}</td>
+                    <td data-label="Amount" className="num">{formatMoney(o.totalAmount)}</td>
+                    <td data-label="Status">
                       <span className={`badge ${o.paymentStatus === 'paid' ? 'ok' : 'muted'}`}>{o.paymentStatus}</span>
                     </td>
-                    <td className="mono small">{o.id}</td>
+                    <td data-label="Order" className="mono small">{o.id}</td>
                   </tr>
                 ))}
               </tbody>

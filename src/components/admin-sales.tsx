@@ -44,7 +44,7 @@ export function AdminSales() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table aria-label="Sales">
+          <table className="cards-on-phone" aria-label="Sales">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -75,24 +75,24 @@ export function AdminSales() {
 function SaleRow({ sale }: { sale: AdminSale }) {
   return (
     <tr data-testid="admin-sale-row">
-      <td>
+      <td data-label="Name">
         <Link href={`/admin/sales/${sale.id}`}>{sale.name}</Link>
       </td>
-      <td>
+      <td data-label="Status">
         <SaleStatusBadge status={sale.status} soldOut={sale.currentQuantity <= 0} />
       </td>
-      <td className="num">{formatMoney(sale.pricePerUnit)}</td>
-      <td className="num">
+      <td data-label="Price" className="num">{formatMoney(sale.pricePerUnit)}</td>
+      <td data-label="Stock" className="num">
         {sale.currentQuantity} / {sale.startingQuantity}
       </td>
-      <td className="small">
+      <td data-label="Starts" className="small">
         <LocalTime date={sale.startsAt} />
       </td>
-      <td className="small">
+      <td data-label="Ends" className="small">
         <LocalTime date={sale.endsAt} />
       </td>
-      <td>
-        <div className="row">
+      <td data-label="Actions">
+        <div className="row nowrap">
           <Link className="btn small" href={`/admin/sales/${sale.id}/monitor`} aria-label={`Queue monitor for ${sale.name}`}>
             Monitor
           </Link>

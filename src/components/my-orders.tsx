@@ -25,7 +25,7 @@ export function MyOrders() {
   }
   return (
     <div className="table-wrap">
-      <table aria-label="My orders">
+      <table className="cards-on-phone" aria-label="My orders">
         <thead>
           <tr>
             <th scope="col">Item</th>
@@ -40,17 +40,17 @@ export function MyOrders() {
         <tbody>
           {q.data.map((o) => (
             <tr key={o.id} data-testid="order-row">
-              <td>
+              <td data-label="Item">
                 <Link href={`/sales/${o.flashSaleId}`}>{o.saleName}</Link>
               </td>
-              <td className="num">{formatMoney(o.totalAmount)}</td>
-              <td>
+              <td data-label="Paid" className="num">{formatMoney(o.totalAmount)}</td>
+              <td data-label="Status">
                 <span className={`badge ${o.paymentStatus === 'paid' ? 'ok' : 'muted'}`}>{o.paymentStatus}</span>
               </td>
-              <td>
+              <td data-label="Date">
                 <LocalTime date={o.createdAt} />
               </td>
-              <td className="mono small">{o.id}</td>
+              <td data-label="Order" className="mono small">{o.id}</td>
             </tr>
           ))}
         </tbody>

@@ -77,9 +77,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           <dd data-testid="stat-fastpass">
             <span className={`badge ${o.fastPass.active ? 'warn' : 'muted'}`}>{o.fastPass.active ? 'Active' : 'Off'}</span>
           </dd>
-          <p className="hint">
+          <dd className="hint">
             Strict queue order when {plural(o.fastPass.threshold, 'unit')} or fewer are free ({o.fastPass.percent}% of stock).
-          </p>
+          </dd>
         </div>
         <div className="stat">
           <dt>Reconciliation</dt>
@@ -88,9 +88,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
               {o.reconciliation.balanced ? 'Balanced' : 'Off'}
             </span>
           </dd>
-          <p className="hint">
+          <dd className="hint">
             sold {o.reconciliation.sold} + free {o.reconciliation.stock} + held {o.reconciliation.holdsLive} = {o.reconciliation.starting}
-          </p>
+          </dd>
         </div>
       </dl>
 
@@ -114,7 +114,7 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
             <p className="muted">Nobody is holding a unit right now.</p>
           ) : (
             <div className="table-wrap">
-              <table aria-label="Live holds">
+              <table className="cards-on-phone" aria-label="Live holds">
                 <thead>
                   <tr>
                     <th scope="col">Buyer</th>
@@ -127,9 +127,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
                 <tbody>
                   {o.holds.map((h) => (
                     <tr key={h.email} data-testid="hold-row">
-                      <td className="mono small">{h.email}</td>
-                      <td className="num">{formatDuration(h.secondsLeft)}</td>
-                      <td>
+                      <td data-label="Buyer" className="mono small">{h.email}</td>
+                      <td data-label="Time left" className="num">{formatDuration(h.secondsLeft)}</td>
+                      <td data-label="Workflow">
                         <a
                           href={h.temporalUrl}
                           target="_blank"
@@ -168,7 +168,7 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           <p className="muted">No unit has been granted yet.</p>
         ) : (
           <div className="table-wrap">
-            <table aria-label="Recent grants">
+            <table className="cards-on-phone" aria-label="Recent grants">
               <thead>
                 <tr>
                   <th scope="col">Time (UTC)</th>
@@ -182,10 +182,10 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
               <tbody>
                 {o.recentGrants.map((g) => (
                   <tr key={g.token} data-testid="grant-row">
-                    <td className="small">{formatTime(g.at)}</td>
-                    <td className="mono small">{g.email}</td>
-                    <td className="num">{g.arrival}</td>
-                    <td>
+                    <td data-label="Time (UTC)" className="small">{formatTime(g.at)}</td>
+                    <td data-label="Buyer" className="mono small">{g.email}</td>
+                    <td data-label="Arrival #" className="num">{g.arrival}</td>
+                    <td data-label="How">
                       <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.via === 'dispatch' ? 'info' : 'muted'}`}>
                         {g.mode === 'fastpass' ? 'Fast Pass' : g.via === 'dispatch' ? 'promoted' : g.via === 'buy' ? 'at buy' : 'direct'}
                       </span>

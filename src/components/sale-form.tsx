@@ -64,7 +64,8 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
   const router = useRouter();
   const utils = api.useUtils();
   const editing = sale !== undefined;
-  const [initial] = useState(() => valuesOf(sale));
+  // What the server holds: the baseline for "what changed", moved forward by each save.
+  const [initial, setInitial] = useState(() => valuesOf(sale));
   const [values, setValues] = useState<Values>(initial);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -100,9 +101,14 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
     onError: onServerError,
   });
   const update = api.sales.update.useMutation({
-    onSuccess: async () => {
-      await utils.sales.invalidate();
+    onSuccess: async (s) => {
+      // The form keeps its state across router.refresh() (the page does not re-key it), so the
+      // "Saved." status stays; the saved sale becomes the new baseline.
+      const next = valuesOf(s);
+      setInitial(next);
+      setValues(next);
       setSaved(true);
+      await utils.sales.invalidate();
       router.refresh();
     },
     onError: onServerError,

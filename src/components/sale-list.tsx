@@ -4,7 +4,7 @@ import { api } from '@/trpc/react';
 import type { SaleListItem } from '@/trpc/types';
 import { formatDuration, formatMoney, spokenDuration } from './format';
 import { SaleStatusBadge } from './status-badge';
-import { StockProgress } from './progress-bar';
+import { StockSold } from './stock';
 import { useNow } from './use-now';
 
 /** The shop front: live and upcoming sales, refreshed every few seconds. */
@@ -41,14 +41,15 @@ function SaleCard({ sale, now }: { sale: SaleListItem; now: number }) {
       </div>
       {sale.description && <p className="muted small">{sale.description.slice(0, 160)}</p>}
       <div className="price">{formatMoney(sale.pricePerUnit)}</div>
-      <StockProgress remaining={sale.currentQuantity} starting={sale.startingQuantity} />
+      <StockSold remaining={sale.currentQuantity} starting={sale.startingQuantity} />
       <p className="small">
         {startsIn > 0 ? 'Starts in' : 'Ends in'}{' '}
         <span className="countdown" aria-label={spokenDuration(startsIn > 0 ? startsIn : endsIn)}>
           {formatDuration(startsIn > 0 ? startsIn : endsIn)}
         </span>
       </p>
-      <Link className="btn" href={`/sales/${sale.id}`} aria-label={`View ${sale.name}`}>
+      {/* The name starts with the visible text, as speech input users say what they see. */}
+      <Link className="btn" href={`/sales/${sale.id}`} aria-label={`View sale: ${sale.name}`}>
         View sale
       </Link>
     </li>

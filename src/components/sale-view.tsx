@@ -5,7 +5,7 @@ import type { Session } from '@/server/auth/session';
 import { formatDuration, formatMoney, spokenDuration } from './format';
 import { useCountdown } from './use-countdown';
 import { SaleStatusBadge } from './status-badge';
-import { StockProgress } from './progress-bar';
+import { StockBreakdown } from './stock';
 import { LocalTime } from './local-time';
 import { PurchasePanel } from './purchase-panel';
 
@@ -33,7 +33,13 @@ export function SaleView({ initial, session }: { initial: PublicSaleData; sessio
         </div>
         <div className="price">{formatMoney(item.pricePerUnit)}</div>
         {item.description && <p style={{ whiteSpace: 'pre-line' }}>{item.description}</p>}
-        <StockProgress remaining={meta.progress.remaining} starting={meta.progress.starting} />
+        <StockBreakdown
+          starting={meta.progress.starting}
+          remaining={meta.progress.remaining}
+          available={meta.available}
+          holdsLive={meta.holdsLive}
+          state={state}
+        />
         <p data-testid="sale-countdown" aria-live="off">
           {state === 'upcoming' ? (
             <>

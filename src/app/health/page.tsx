@@ -22,7 +22,7 @@ export default async function HealthPage({ searchParams }: Props) {
         </span>
       </div>
       <div className="table-wrap">
-        <table aria-label="Services">
+        <table className="cards-on-phone" aria-label="Services">
           <thead>
             <tr>
               <th scope="col">Service</th>
@@ -38,13 +38,13 @@ export default async function HealthPage({ searchParams }: Props) {
               const s = h.services[k];
               return (
                 <tr key={k} data-testid={`health-${k}`} data-ok={s.ok}>
-                  <th scope="row">{NAMES[k]}</th>
-                  <td>
+                  <th scope="row" data-label="Service">{NAMES[k]}</th>
+                  <td data-label="State">
                     <span className={`dot ${s.ok ? 'ok' : 'bad'}`} aria-hidden="true" />
                     {s.ok ? 'Up' : 'Down'}
                   </td>
-                  <td className="num">{s.latencyMs} ms</td>
-                  <td className="small">{s.detail}</td>
+                  <td data-label="Latency" className="num">{s.latencyMs} ms</td>
+                  <td data-label="Detail" className="small">{s.detail}</td>
                 </tr>
               );
             })}

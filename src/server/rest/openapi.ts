@@ -109,7 +109,6 @@ export function buildOpenApi(routes: Route[], base: string) {
         `Buyers identify by email (as in the original system); admin endpoints need a bearer token from \`POST ${base}/auth/sign-in\`. ` +
         'Errors are `{ error: { code, message, fields?, requestId } }`.',
     },
-    servers: [{ url: '/' }],
     tags: [
       { name: 'Flash sales', description: 'Public sale status' },
       { name: 'Orders', description: 'Buy, wait, confirm' },

@@ -2,7 +2,7 @@
  * The REST API as one Node request handler (no framework, no Next on the path): matches the route
  * table, checks the bearer token for admin routes, validates input with the route's zod schema,
  * applies rate limits, calls the handler, and answers JSON. Also serves the OpenAPI document
- * (`<base>/openapi.json`) and the docs page (`/docs`, `<base>/docs`).
+ * (`<base>/openapi.json`) and the docs page (`/docs`, `<base>/docs`) with its assets (`/docs/assets/*`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { env } from '@/env';
@@ -16,7 +16,7 @@ import { setRouteLabel } from '../metrics/http';
 import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
 import { Reply, routes as defaultRoutes, type Method, type RestContext, type Route } from './routes';
 import { buildOpenApi } from './openapi';
-import { docsPage } from './docs';
+import { DOCS_ASSETS_PATH, DOCS_CSP, docsAsset, docsPage } from './docs';
 
 export const REST_BASE_PATH = '/api/v1';
 
@@ -148,9 +148,23 @@ export function createRestHandler(opts: RestOptions = {}) {
           'content-length': String(Buffer.byteLength(body)),
           'cache-control': 'no-cache',
           'access-control-allow-origin': '*',
-          ...(isDoc ? { 'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" } : {}),
+          ...(isDoc ? { 'content-security-policy': DOCS_CSP } : {}),
         });
         res.end(method === 'HEAD' ? undefined : body);
+        return;
+      }
+      if (path.startsWith(`${DOCS_ASSETS_PATH}/`)) {
+        setRouteLabel(res, `GET ${DOCS_ASSETS_PATH}`);
+        const asset = docsAsset(path.slice(DOCS_ASSETS_PATH.length + 1));
+        if (!asset) throw new RestError(404, 'NOT_FOUND', `No docs asset ${path.slice(0, 200)}`);
+        if (method !== 'GET' && method !== 'HEAD') throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: 'GET, HEAD' });
+        res.writeHead(200, {
+          'content-type': asset.type,
+          'content-length': String(asset.body.length),
+          'cache-control': 'public, max-age=3600',
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(method === 'HEAD' ? undefined : asset.body);
         return;
       }
 

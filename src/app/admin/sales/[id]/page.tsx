@@ -32,7 +32,7 @@ export default async function EditSalePage({ params }: { params: Promise<{ id: s
           </Link>
         </div>
       </div>
-      <SaleForm key={sale.updatedAt?.toISOString()} sale={sale} started={started} />
+      <SaleForm sale={sale} started={started} />
       <DeleteSale id={sale.id} name={sale.name} />
     </div>
   );
