@@ -28,10 +28,16 @@ export function quietRuntime() {
 }
 
 /** Builds a worker on the given connection (the tests use this too, with short holds). */
-export async function createWorker(opts: { connection: NativeConnection; config: EngineConfig; redisUrl?: string; namespace?: string }) {
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  config: EngineConfig;
+  redisUrl?: string;
+  temporalAddress?: string;
+  namespace?: string;
+}) {
   const namespace = opts.namespace ?? env.TEMPORAL_NAMESPACE;
   const redis = createScriptedRedis(opts.redisUrl ?? env.REDIS_URL);
-  const temporal = await createTemporalClient(env.TEMPORAL_ADDRESS, namespace);
+  const temporal = await createTemporalClient(opts.temporalAddress ?? env.TEMPORAL_ADDRESS, namespace);
   await connectMongo(mongoSettingsFromEnv());
   const worker = await Worker.create({
     connection: opts.connection,

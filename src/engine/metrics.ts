@@ -40,6 +40,11 @@ function build() {
     labelNames: ['outcome'] as const,
     registers: [app, worker],
   });
+  const restores = new Counter({
+    name: 'flashsale_sale_restores_total',
+    help: 'Sales rebuilt in Redis from MongoDB and Temporal after Redis lost them (restart without persistence, flush)',
+    registers: [app, worker],
+  });
   const oversellGuard = new Counter({
     name: 'flashsale_oversell_guard_rejections_total',
     help: 'Confirms refused by the MongoDB conditional decrement although Redis had granted the unit (no_stock, outside_window)',
@@ -59,6 +64,7 @@ function build() {
     releases,
     messagesPending,
     oversellGuard,
+    restores,
     httpDuration: new Histogram({
       name: 'flashsale_http_request_duration_seconds',
       help: 'HTTP request latency by route (pattern, not raw URL), method and status',
@@ -128,6 +134,7 @@ function build() {
     grants,
     releases,
     messagesPending,
+    restores,
     confirms: new Counter({
       name: 'flashsale_worker_confirms_total',
       help: 'Confirms finished by a hold workflow or the sweeper because the app that began them died, by result',
@@ -169,6 +176,7 @@ export type WorkerMetrics = Metrics['workerMetrics'];
 /** One-line recording helpers, so a metric call in the engine never grows into metric logic. */
 export const recordGrant = (via: 'buy' | 'workflow' | 'dispatch', n = 1) => metrics().appMetrics.grants.inc({ via }, n);
 export const recordRelease = (outcome: 'expired' | 'closed' | 'cancelled') => metrics().appMetrics.releases.inc({ outcome });
+export const recordRestore = () => metrics().appMetrics.restores.inc();
 export const recordOversellGuard = (reason: 'no_stock' | 'outside_window') => metrics().appMetrics.oversellGuard.inc({ reason });
 /** Worker: a confirm whose app died, finished by a hold workflow or the sweeper ('paid' or the refusal code). */
 export const recordTakeover = (result: string) => metrics().workerMetrics.confirms.inc({ result });

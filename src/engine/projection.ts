@@ -25,6 +25,7 @@ import type { EngineDeps } from './deps';
 import { dispatchSale } from './dispatch';
 import { SaleNotFoundError, ServiceUnavailableError } from './errors';
 import { allSaleKeys, holdKey, saleKeys } from './keys';
+import { recordRestore } from './metrics';
 import { restoredHoldEntry } from './scripts';
 
 export interface SaleFacts {
@@ -140,7 +141,7 @@ export async function restoreSale(deps: EngineDeps, saleId: string): Promise<Res
       const sale = await FlashSale.findById(saleId).select('+pendingGrants').lean<SaleFacts & { pendingGrants?: Record<string, number> }>();
       if (!sale) throw SaleNotFoundError(saleId);
       const [orders, buyers] = await Promise.all([
-        Order.find({ flashSaleId: saleId }).select('userEmail').lean<{ userEmail: string }[]>(),
+        Order.find({ flashSaleId: saleId }).select('userEmail grantToken').lean<{ userEmail: string; grantToken: string }[]>(),
         liveBuyers(deps, saleId),
       ]);
       const paid = new Set(orders.map((o) => o.userEmail));
@@ -161,10 +162,12 @@ export async function restoreSale(deps: EngineDeps, saleId: string): Promise<Res
       if (paid.size) tx.sadd(k.paid, ...paid).hset(k.outcome, Object.fromEntries([...paid].map((e) => [e, 'purchased'])));
       tx.set(k.stock, stock)
         .set(k.arrivals, Math.max(0, ...holds.map((h) => h.arrival), ...queue.map((q) => q.arrival)))
-        .set(k.grantSeq, Math.max(0, ...holds.map((h) => Number(h.token))))
+        // Tokens go on from every one MongoDB knows (orders, markers), so none is given twice.
+        .set(k.grantSeq, Math.max(0, ...holds.map((h) => Number(h.token)), ...orders.map((o) => Number(o.grantToken)), ...[...decremented].map(Number)))
         .hset(k.meta, saleMeta(sale)); // last: the scripts decide again once the meta is there
       if ((await tx.exec()) === null) continue; // a confirm ended meanwhile: read again
       const report = { holds: holds.length, queued: queue.length, paid: paid.size, stock, ms: Date.now() - t0 };
+      recordRestore();
       console.log(`[engine] restored sale ${saleId} in Redis: ${JSON.stringify(report)}`);
       return report;
     }

@@ -7,7 +7,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { AppDeps } from './deps';
 import type { Session } from './auth/session';
-import { DomainError, TRPC_CODE } from './errors';
+import { DomainError, TRPC_CODE, unavailableService } from './errors';
 
 export interface Context {
   deps: AppDeps;
@@ -44,7 +44,7 @@ const t = initTRPC.context<Context>().create({
 const mapErrors = t.middleware(async ({ next }) => {
   const res = await next();
   if (res.ok) return res;
-  const cause = res.error.cause;
+  const cause = unavailableService(res.error.cause) ?? res.error.cause;
   if (cause instanceof DomainError) throw new TRPCError({ code: TRPC_CODE[cause.kind], message: cause.message, cause });
   if (cause instanceof ZodError) throw new TRPCError({ code: 'BAD_REQUEST', message: describeZodError(cause), cause });
   return res;

@@ -11,7 +11,14 @@ export interface BuyerResult {
   outcome: BuyerOutcome;
   heldAfterMs?: number;
   error?: string;
+  /** 503 answers met on the way (an outage), each retried as a shopper would. */
+  unavailable?: number;
+  /** Times this buyer had to buy again (their place was lost in an outage). */
+  rebought?: number;
 }
+
+/** A 503 (a backing service down, or a sale being restored): retry after a moment. */
+const isUnavailable = (err: unknown) => /unavailable|being restored/i.test((err as Error)?.message ?? '');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,36 +28,76 @@ export async function runBuyer(
   saleId: string,
   email: string,
   behaviour: Behaviour,
-  opts: { giveUpAfterMs?: number; pollMs?: number } = {},
+  opts: {
+    giveUpAfterMs?: number;
+    pollMs?: number;
+    /** Through an outage: retry 503s, and buy again if the place in the queue was lost. */
+    patient?: boolean;
+  } = {},
 ): Promise<BuyerResult> {
   const api = engine.as(shopper(email));
   const t0 = Date.now();
-  try {
-    await api.orders.buy({ flashSaleId: saleId });
-  } catch (err) {
-    const msg = (err as Error).message;
-    return { email, outcome: /sold out/i.test(msg) ? 'sold_out' : 'refused', error: msg };
-  }
   const deadline = t0 + (opts.giveUpAfterMs ?? 120_000);
+  let unavailable = 0;
+  let rebought = 0;
+  /** Runs a call; a patient buyer retries it while the answer is 503. */
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!opts.patient || !isUnavailable(err) || Date.now() > deadline) throw err;
+        unavailable++;
+        await sleep(250);
+      }
+    }
+  };
+  const buy = async (): Promise<BuyerResult | undefined> => {
+    try {
+      await call(() => api.orders.buy({ flashSaleId: saleId }));
+      return undefined;
+    } catch (err) {
+      const msg = (err as Error).message;
+      return { email, outcome: /sold out/i.test(msg) ? 'sold_out' : /already bought/i.test(msg) ? 'purchased' : 'refused', error: msg, unavailable, rebought };
+    }
+  };
+  const refused = await buy();
+  if (refused) return refused;
   for (;;) {
-    const p = await api.orders.position({ flashSaleId: saleId });
+    const p = await call(() => api.orders.position({ flashSaleId: saleId }));
+    if (opts.patient && p.status === 'none') {
+      // The outage took this buyer's place (their workflow had not started yet): buy again.
+      rebought++;
+      const again = await buy();
+      if (again) return again;
+      continue;
+    }
     if (p.status === 'held') {
       const heldAfterMs = Date.now() - t0;
       if (behaviour === 'confirm') {
-        await api.orders.confirm({ flashSaleId: saleId }).catch(async (err) => {
-          throw new Error(`${email}: ${(err as Error).message}; ${await diagnose(engine, saleId, email)}`);
-        });
-        return { email, outcome: 'purchased', heldAfterMs };
+        const paid = await call(() => api.orders.confirm({ flashSaleId: saleId })).then(
+          () => true,
+          async (err) => {
+            // An outage took a hold whose workflow had not started yet: a shopper buys again.
+            if (opts.patient && /you have no hold/.test((err as Error).message)) return false;
+            throw new Error(`${email}: ${(err as Error).message}; ${await diagnose(engine, saleId, email)}`);
+          },
+        );
+        if (paid) return { email, outcome: 'purchased', heldAfterMs, unavailable, rebought };
+        rebought++;
+        const again = await buy();
+        if (again) return again;
+        continue;
       }
       if (behaviour === 'cancel') {
-        await api.orders.cancel({ flashSaleId: saleId });
-        return { email, outcome: 'cancelled', heldAfterMs };
+        await call(() => api.orders.cancel({ flashSaleId: saleId }));
+        return { email, outcome: 'cancelled', heldAfterMs, unavailable, rebought };
       }
-      return { email, outcome: 'abandoned', heldAfterMs };
+      return { email, outcome: 'abandoned', heldAfterMs, unavailable, rebought };
     }
-    if (p.status === 'sold_out' || p.status === 'closed') return { email, outcome: p.status };
-    if (p.status === 'purchased') return { email, outcome: 'purchased' };
-    if (Date.now() > deadline) return { email, outcome: 'refused', error: `still ${p.status} after ${opts.giveUpAfterMs}ms` };
+    if (p.status === 'sold_out' || p.status === 'closed') return { email, outcome: p.status, unavailable, rebought };
+    if (p.status === 'purchased') return { email, outcome: 'purchased', unavailable, rebought };
+    if (Date.now() > deadline) return { email, outcome: 'refused', error: `still ${p.status} after ${opts.giveUpAfterMs}ms`, unavailable, rebought };
     await sleep(opts.pollMs ?? 100);
   }
 }

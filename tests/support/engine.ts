@@ -40,12 +40,18 @@ export interface Engine {
 
 /**
  * Starts the engine; `worker: false` leaves the worker to the test (e.g. a child process);
- * `database` gives the test file a MongoDB database of its own (a fresh, empty one).
+ * `database` gives the test file a MongoDB database of its own (a fresh, empty one); `redisUrl` and
+ * `temporalAddress` point it (and its worker) at private servers.
  */
-export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: { worker?: boolean; database?: string } = {}): Promise<Engine> {
+export async function startEngine(
+  overrides: Partial<EngineConfig> = {},
+  opts: { worker?: boolean; database?: string; redisUrl?: string; temporalAddress?: string } = {},
+): Promise<Engine> {
   const config = testConfig(overrides);
-  const redis = createScriptedRedis(env.REDIS_URL);
-  const temporal = await createTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+  const redisUrl = opts.redisUrl ?? env.REDIS_URL;
+  const temporalAddress = opts.temporalAddress ?? env.TEMPORAL_ADDRESS;
+  const redis = createScriptedRedis(redisUrl);
+  const temporal = await createTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
   const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), ...(opts.database ? { dbName: opts.database } : {}) });
   await mongo();
   const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config };
@@ -53,8 +59,8 @@ export async function startEngine(overrides: Partial<EngineConfig> = {}, opts: {
   let stopWorker = async () => {};
   if (opts.worker !== false) {
     quietRuntime();
-    const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-    const { worker, close } = await createWorker({ connection, config });
+    const connection = await NativeConnection.connect({ address: temporalAddress });
+    const { worker, close } = await createWorker({ connection, config, redisUrl, temporalAddress });
     const running = worker.run();
     stopWorker = async () => {
       stopWorker = async () => {};

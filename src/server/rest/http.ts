@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import { describeZodError } from '../trpc';
-import { DomainError, HTTP_STATUS } from '../errors';
+import { DomainError, HTTP_STATUS, unavailableService } from '../errors';
 
 /** A failure of the HTTP exchange itself (unknown route, bad JSON, body too large, ...). */
 export class RestError extends Error {
@@ -116,7 +116,8 @@ export function describeInputError(err: ZodError): string {
 }
 
 /** Writes the error answer for anything a handler threw. */
-export function sendError(res: ServerResponse, err: unknown, requestId: string, where: string): void {
+export function sendError(res: ServerResponse, thrown: unknown, requestId: string, where: string): void {
+  const err = unavailableService(thrown) ?? thrown;
   if (res.headersSent) {
     res.destroy();
     return;
