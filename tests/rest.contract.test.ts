@@ -16,6 +16,7 @@ import { routes, type Route } from '@/server/rest/routes';
 import * as S from '@/server/rest/rest.schema';
 import { upsertAdmin } from '@/server/users/users.service';
 import { rateLimit, type RateLimitSettings } from '@/server/ratelimit';
+import { compileTrust } from '@/server/http/client-ip';
 import { createCallerFactory, createTRPCRouter, shopperProcedure } from '@/server/trpc';
 import type { TRPCError } from '@trpc/server';
 import { admin, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
@@ -473,7 +474,8 @@ describe('REST API contract', () => {
         windowSec: 30,
         limits: { buy: { perIp: 3, perEmail: 2 }, confirm: { perIp: 3, perEmail: 2 }, signin: { perIp: 2, perEmail: 0 } },
       };
-      const limited = await serve(engine, { rateLimits: () => tight });
+      // The test's requests come from 127.0.0.1: trusting it as a proxy lets X-Forwarded-For name each caller.
+      const limited = await serve(engine, { rateLimits: () => tight, trust: compileTrust({ addresses: ['loopback'] }) });
       try {
         const sale = await openSale(engine, 5);
         const ip = { 'x-forwarded-for': `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1` };

@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps';
 import { defaultDeps } from '../deps';
 import { sessionFromRequest } from '../auth/session';
 import { ForbiddenError, UnauthorizedError } from '../errors';
-import { clientIp } from '../http/client-ip';
+import { clientIp, type TrustFn } from '../http/client-ip';
 import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
 import { setRouteLabel } from '../metrics/http';
 import { saleScripts } from '../redis/scripts';
@@ -28,6 +28,8 @@ export interface RestOptions {
   rateLimits?: () => RateLimitSettings;
   maxBodyBytes?: number;
   routes?: Route[];
+  /** Which proxies may name the client (default: TRUST_PROXY). */
+  trust?: TrustFn;
 }
 
 interface Compiled {
@@ -98,9 +100,9 @@ export function createRestHandler(opts: RestOptions = {}) {
   const openApi = () => (openApiJson ??= JSON.stringify(buildOpenApi(table, base)));
   const docsHtml = docsPage(`${base}/openapi.json`);
 
-  async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, requestId: string) {
+  async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, ctx: RestContext) {
     const { route } = c;
-    const ctx: RestContext = { deps: deps(), session: null, ip: clientIp(req), requestId };
+    const { requestId } = ctx;
     if (route.auth === 'admin') {
       ctx.session = await sessionFromRequest(req);
       if (!ctx.session) throw UnauthorizedError();
@@ -145,6 +147,7 @@ export function createRestHandler(opts: RestOptions = {}) {
     const query = q === -1 ? '' : url.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
     const requestId = requestIdOf(req);
+    const ip = clientIp(req, opts.trust);
 
     try {
       if (path === `${base}/openapi.json` || path === '/docs' || path === `${base}/docs`) {
@@ -157,7 +160,8 @@ export function createRestHandler(opts: RestOptions = {}) {
           'content-length': String(Buffer.byteLength(body)),
           'cache-control': 'no-cache',
           'access-control-allow-origin': '*',
-          ...(isDoc ? { 'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'" } : {}),
+          // This page's own scripts are inline; everything else about the app's policy still holds.
+          ...(isDoc ? { 'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" } : {}),
         });
         res.end(method === 'HEAD' ? undefined : body);
         return;
@@ -187,9 +191,9 @@ export function createRestHandler(opts: RestOptions = {}) {
         throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${found.entry.pattern}; use ${allowed}`, { allow: allowed });
       }
       setRouteLabel(res, c.label);
-      await run(req, res, c, found.params, query, requestId);
+      await run(req, res, c, found.params, query, { deps: deps(), session: null, ip, requestId });
     } catch (err) {
-      sendError(res, err, requestId, `${method} ${path.slice(0, 200)}`);
+      sendError(res, err, requestId, `${method} ${path.slice(0, 200)} from ${ip}`);
     }
   };
 }
