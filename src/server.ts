@@ -13,6 +13,7 @@ import { restHandler } from './server/rest';
 import { appMetricsHandler, instrumentHttp, trpcRouteLabel } from './server/metrics/http';
 import { appRouter } from './server/root';
 import { defaultDeps } from './server/deps';
+import { offerFirstAdminSetup } from './server/users/first-admin-setup';
 
 const dev = env.NODE_ENV !== 'production';
 
@@ -38,6 +39,7 @@ server.keepAliveTimeout = 65_000;
 
 server.listen(env.PORT, env.HOST, () => {
   console.log(`[app] ready on http://localhost:${env.PORT} (${dev ? 'development' : 'production'})`);
+  void offerFirstAdminSetup(defaultDeps());
 });
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
