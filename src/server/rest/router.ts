@@ -11,6 +11,7 @@ import { defaultDeps } from '../deps';
 import { sessionFromRequest } from '../auth/session';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { clientIp, type TrustFn } from '../http/client-ip';
+import { repeatedParam, repeatedParamMessage } from '../http/query';
 import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
 import { setRouteLabel } from '../metrics/http';
 import { saleScripts } from '../redis/scripts';
@@ -84,9 +85,16 @@ function compile(routes: Route[], base: string) {
   };
 }
 
-function parseQuery(qs: string): Record<string, string> {
-  if (!qs) return {};
-  return Object.fromEntries(new URLSearchParams(qs));
+/** The query string as name -> value; a name given twice is refused (which one would count?). */
+function parseQuery(qs: string): Record<string, unknown> {
+  const params = new URLSearchParams(qs);
+  const repeated = repeatedParam(params);
+  if (repeated) throw duplicated(repeated, repeatedParamMessage(repeated));
+  return Object.fromEntries(params); // own properties only, even for a name like __proto__
+}
+
+function duplicated(name: string, message: string): RestError {
+  return new RestError(400, 'INVALID_INPUT', message, {}, { [name]: [message] });
 }
 
 export function createRestHandler(opts: RestOptions = {}) {
@@ -111,9 +119,8 @@ export function createRestHandler(opts: RestOptions = {}) {
     let input: unknown = undefined;
     if (route.input) {
       const raw = route.input.from === 'body' ? await readJsonBody(req, maxBody) : parseQuery(query);
-      for (const [from, to] of Object.entries(route.input.rename ?? {})) {
-        if (from in raw && !(to in raw)) raw[to] = raw[from];
-        delete raw[from];
+      for (const name of Object.keys(params)) {
+        if (Object.hasOwn(raw, name)) throw duplicated(name, `${name} is given in the path; do not send it again in the ${route.input.from === 'body' ? 'body' : 'query string'}`);
       }
       input = route.input.schema.parse({ ...raw, ...params });
     } else if (query) {

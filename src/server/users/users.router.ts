@@ -1,4 +1,5 @@
 import { createTRPCRouter, publicProcedure, shopperProcedure } from '../trpc';
+import { ZNoInput } from '../common.schema';
 import { ZFirstAdminSignUpInput, ZSignUpStatusInput } from './users.schema';
 import { adminExists, signUpFirstAdmin } from './users.service';
 import { isSetupTokenValid } from './setup-token';
@@ -17,5 +18,5 @@ export const usersRouter = createTRPCRouter({
   signUpFirstAdmin: publicProcedure
     .input(ZFirstAdminSignUpInput)
     .mutation(async ({ ctx, input }) => ({ email: (await signUpFirstAdmin(ctx.deps, input)).email })),
-  me: shopperProcedure.query(({ ctx }) => ctx.session),
+  me: shopperProcedure.input(ZNoInput).query(({ ctx }) => ctx.session),
 });
