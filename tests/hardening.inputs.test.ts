@@ -139,6 +139,11 @@ describe('issue 9: every loose input is refused with a readable message', () => 
     expectRefused(await app.trpc('query', 'health.check', { roundTrip: 'yes' }), 400, 'roundTrip must be true or false', 'roundTrip');
     expectRefused(await app.trpc('mutation', 'orders.buy', { flashSaleId: saleId, email: 'someone@else.com' }, { token: shopperToken }), 400, 'email is not a known field', 'email');
     expectRefused(await app.trpc('query', 'sales.listPublic', { everything: true }), 400, 'This procedure takes no input');
+    // Field names that are also Object.prototype's (found by the fuzz test: they used to hang the answer).
+    expectRefused(await app.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${saleId}&__proto__=`), 400, '__proto__ is not a known field', '__proto__');
+    const raw = `{"email":"${uniqueEmail()}","flashSaleId":"${saleId}","constructor":1,"__proto__":{"admin":true}}`;
+    expectRefused(await app.call('POST', '/api/v1/orders/buy', { raw }), 400, 'constructor, __proto__ are not known fields', 'constructor');
+    expectRefused(await app.call('POST', '/api/trpc/orders.buy', { raw: `{"json":{"flashSaleId":"${saleId}","constructor":1}}`, token: shopperToken }), 400, 'constructor is not a known field', 'constructor');
     assert.equal(await engine.deps.redis.zcard(`fsq:{${saleId}}`), 0, 'nobody joined the queue');
   });
 

@@ -76,7 +76,8 @@ export const describeZodError = (err: z.ZodError) => [...new Set(err.issues.map(
 
 /** Field name -> its messages (each unknown key is a field of its own). */
 export function zodFields(err: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  // No prototype: a client's field may be called __proto__ or constructor.
+  const fields: Record<string, string[]> = Object.create(null);
   const add = (field: string, message: string) => (fields[field] ??= []).push(message);
   for (const issue of err.issues) {
     if (issue.code === 'unrecognized_keys') {

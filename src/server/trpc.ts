@@ -42,6 +42,15 @@ function publicMessage(error: TRPCError, path: string | undefined): string {
   }
 }
 
+/**
+ * Field errors for the tRPC answer. superjson refuses to serialise keys named __proto__,
+ * constructor or prototype (and the whole answer would become a 500): such fields are named in
+ * the message only.
+ */
+function trpcFieldErrors(err: ZodError): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(zodFields(err)).filter(([field]) => !['__proto__', 'constructor', 'prototype'].includes(field)));
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error, path }) {
@@ -53,7 +62,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         stack: undefined,
-        fieldErrors: zod ? zodFields(zod) : undefined,
+        fieldErrors: zod ? trpcFieldErrors(zod) : undefined,
         domainCode: domain?.code,
       },
     };

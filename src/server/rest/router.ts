@@ -200,7 +200,12 @@ export function createRestHandler(opts: RestOptions = {}) {
       setRouteLabel(res, c.label);
       await run(req, res, c, found.params, query, { deps: deps(), session: null, ip, requestId });
     } catch (err) {
-      sendError(res, err, requestId, `${method} ${path.slice(0, 200)} from ${ip}`);
+      try {
+        sendError(res, err, requestId, `${method} ${path.slice(0, 200)} from ${ip}`);
+      } catch (failure) {
+        // Never leave the client hanging because its error could not be described.
+        sendError(res, failure, requestId, `describing the error of ${method} ${path.slice(0, 200)}`);
+      }
     }
   };
 }
