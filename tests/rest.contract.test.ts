@@ -133,6 +133,9 @@ describe('REST API contract', () => {
       const put = doc.paths['/api/v1/flash-sales/{id}'].put;
       assert.equal(put.parameters[0].in, 'path');
       assert.equal(put.requestBody.content['application/json'].schema.properties.id, undefined, 'path params are not body fields');
+      const create = doc.paths['/api/v1/flash-sales'].post.requestBody.content['application/json'].schema;
+      assert.deepEqual([create.properties.startsAt.type, create.properties.startsAt.format], ['string', 'date-time'], 'dates are ISO strings over REST');
+      assert.equal(create.properties.startingQuantity.type, 'integer');
       assert.doesNotMatch(res.text, /mongodb:|redis:\/\/|127\.0\.0\.1/);
     });
 
