@@ -15,6 +15,10 @@ process.env.E2E_TASK_QUEUE ??= `e2e-${randomBytes(4).toString('hex')}`;
 process.env.E2E_HOLD_TTL_SECONDS ??= '15';
 process.env.E2E_ADMIN_EMAIL ??= 'e2e-admin@example.com';
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${randomBytes(9).toString('base64url')}`;
+// Production mode refuses a missing or published secret: a fresh one per run, which the app, the
+// worker and the admin:create script in auth.setup.ts all inherit.
+process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString('base64');
+process.env.NEXTAUTH_SECRET = process.env.E2E_NEXTAUTH_SECRET;
 
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -22,6 +26,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 /** What the app and the worker must agree on (both read it through src/env.ts). */
 const engineEnv: Record<string, string> = {
   NODE_ENV: 'production',
+  NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET,
   NEXT_TELEMETRY_DISABLED: '1',
   TEMPORAL_TASK_QUEUE: process.env.E2E_TASK_QUEUE,
   HOLD_TTL_SECONDS: process.env.E2E_HOLD_TTL_SECONDS,

@@ -18,7 +18,8 @@ test('an admin creates a sale through the form, watches its queue while shoppers
   await page.getByRole('button', { name: 'Create sale' }).click();
   await expect(page.getByTestId('error-name')).toHaveText('name is required');
   await expect(page.getByTestId('error-startingQuantity')).toHaveText('startingQuantity must be at least 1');
-  await expect(page.getByTestId('error-pricePerUnit')).toBeHidden();
+  // An empty price is missing, not zero: the form sends numbers, never text the server would guess at.
+  await expect(page.getByTestId('error-pricePerUnit')).toHaveText('pricePerUnit is required');
   await expect(page.getByLabel('Name')).toBeFocused();
   await shot(page, '21-admin-form-errors');
 

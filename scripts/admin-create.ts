@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { ZAdminSignUpInput } from '../src/server/users/users.schema.js';
 import { upsertAdmin } from '../src/server/users/users.service.js';
-import { describeZodError } from '../src/server/trpc.js';
+import { describeZodError } from '../src/server/input-errors.js';
 import { env } from '../src/env.js';
 import { mongoSettingsFromEnv } from '../src/server/config.js';
 import { connectMongo, disconnectMongo } from '../prisma-free-models/connection.js';

@@ -147,7 +147,8 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: String(port),
       NEXTAUTH_URL: `http://localhost:${port}`,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET || randomBytes(24).toString('hex'),
+      // Production mode refuses a missing or published secret: a fresh one per run (nothing else needs it).
+      NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
       TEMPORAL_TASK_QUEUE: taskQueue,
       HOLD_TTL_SECONDS: String(opts.holdTtlSec),
       WORKER_METRICS_PORT: String(workerMetricsPort),

@@ -3,6 +3,7 @@
  * malformed value stops start-up with a message naming the variable.
  * Names follow the original system's documentation where they apply.
  */
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const int = (fallback: number, min: number, max: number) =>
@@ -55,9 +56,30 @@ const schema = z
     /** Test-only: a step at which the process stops dead, for crash tests (src/engine/faults.ts). */
     FAULT_POINT: z.string().min(1).optional(),
 
-    NEXTAUTH_SECRET: z.string().min(16).optional(),
+    /** Signs sessions and bearer tokens. Production refuses to start without a strong one (see `secretProblems`). */
+    NEXTAUTH_SECRET: z.string().optional(),
     NEXTAUTH_URL: url(['http', 'https']).optional(),
-    JWT_SECRET: z.string().min(16).optional(),
+    /** The original system's name for the token secret: used when NEXTAUTH_SECRET is not set. */
+    JWT_SECRET: z.string().optional(),
+    /** Set by `next build` while it collects pages: a build needs no secret, only the running server does. */
+    NEXT_PHASE: z.string().optional(),
+
+    /**
+     * Which proxies in front of the app may say who the client is (X-Forwarded-For, -Proto): a
+     * number of hops, or a comma-separated list of addresses / CIDR ranges (or proxy-addr's names
+     * loopback, linklocal, uniquelocal). Unset: nobody; the client is the socket's address.
+     */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === 'invalid') {
+          ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HELP });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
 
     /**
      * On by default, except under the test runner (NODE_ENV=test): engine tests drive crowds and
@@ -80,23 +102,80 @@ const schema = z
     /** The worker's Prometheus endpoint (GET /api/metrics); 0 turns it off. */
     WORKER_METRICS_PORT: int(9464, 0, 65535),
   })
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV !== 'production' || e.NEXT_PHASE === 'phase-production-build') return;
+    for (const problem of secretProblems(e)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+  })
   .transform((e) => {
     const mongoUri = e.MONGO_URL ?? e.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/flash_sale_db?replicaSet=rs0';
-    // A fixed development secret keeps `npm run dev` and tests zero-config; the server warns
-    // loudly when production runs on it.
-    const devSecret = DEV_SECRET;
+    // A fixed development secret keeps `npm run dev` and tests zero-config; production never
+    // gets here without a strong secret of its own (see the check above).
+    const secret = e.NEXTAUTH_SECRET ?? e.JWT_SECRET ?? DEV_SECRET;
     return {
       ...e,
       MONGODB_URI: mongoUri,
       MONGO_DB: e.MONGO_DB ?? dbNameFromUri(mongoUri),
-      NEXTAUTH_SECRET: e.NEXTAUTH_SECRET ?? devSecret,
-      JWT_SECRET: e.JWT_SECRET ?? e.NEXTAUTH_SECRET ?? devSecret,
+      NEXTAUTH_SECRET: secret,
+      JWT_SECRET: secret,
       NEXTAUTH_URL: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`,
       RATE_LIMIT_ENABLED: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
     };
   });
 
+/** Development and test sessions are signed with this; it is public, so production refuses it. */
 export const DEV_SECRET = 'flash-sale-dev-secret-change-me';
+
+/**
+ * Secrets published somewhere (this file, the old docker-compose default, the original system's
+ * documentation): anyone can sign an admin token with them.
+ */
+export const PUBLIC_SECRETS: readonly string[] = [DEV_SECRET, 'change-me-not-for-production', 'super-secret-change-in-prod', 'local-secret'];
+
+export const MIN_SECRET_LENGTH = 32;
+
+const MAKE_ONE = 'make one with `openssl rand -base64 32`';
+
+/** Why production must not start with these secrets (empty when they are fine). */
+export function secretProblems(e: { NEXTAUTH_SECRET?: string; JWT_SECRET?: string }): { variable: string; message: string }[] {
+  const given = (['NEXTAUTH_SECRET', 'JWT_SECRET'] as const).filter((name) => e[name] !== undefined);
+  if (!given.length) {
+    return [{ variable: 'NEXTAUTH_SECRET', message: `NEXTAUTH_SECRET is not set: production needs a secret of at least ${MIN_SECRET_LENGTH} random characters; ${MAKE_ONE}` }];
+  }
+  const problems: { variable: string; message: string }[] = [];
+  for (const name of given) {
+    const value = e[name]!;
+    if (PUBLIC_SECRETS.includes(value)) {
+      problems.push({ variable: name, message: `${name} is a published development default, so anyone could sign an admin token with it; ${MAKE_ONE}` });
+    } else if (value.length < MIN_SECRET_LENGTH) {
+      problems.push({ variable: name, message: `${name} must be at least ${MIN_SECRET_LENGTH} characters long (it has ${value.length}); ${MAKE_ONE}` });
+    }
+  }
+  return problems;
+}
+
+/** Parsed TRUST_PROXY: how many proxy hops to trust, or which proxy addresses. */
+export type TrustProxy = { hops: number } | { addresses: string[] } | null;
+
+const TRUST_PROXY_HELP =
+  'TRUST_PROXY must be a number of proxy hops (e.g. 1) or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8, 192.168.1.7, loopback)';
+
+/** '' or unset: trust nobody; '2': two hops; '10.0.0.0/8, ::1': those proxies. 'invalid' otherwise. */
+export function parseTrustProxy(value: string | undefined): TrustProxy | 'invalid' {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false') return null;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops === 0 ? null : hops <= 32 ? { hops } : 'invalid';
+  }
+  const addresses = v.split(',').map((a) => a.trim());
+  if (addresses.some((a) => !a)) return 'invalid';
+  try {
+    proxyaddr.compile(addresses); // throws on anything that is not an address, a range or a known name
+  } catch {
+    return 'invalid';
+  }
+  return { addresses };
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -105,6 +184,12 @@ export class EnvError extends Error {
     super(`Invalid environment:\n  ${problems.join('\n  ')}`);
     this.name = 'EnvError';
   }
+}
+
+/** "PORT: too big", or the message alone when it already starts with the variable's name. */
+function describeProblem(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.') || '(env)';
+  return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
 }
 
 function dbNameFromUri(uri: string): string {
@@ -117,9 +202,23 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+    throw new EnvError(result.error.issues.map(describeProblem));
   }
   return result.data;
 }
 
-export const env: Env = parseEnv();
+/**
+ * Every entry point (app, worker, scripts, Next's server code) imports this module first, so a
+ * bad environment stops each of them here: with the reasons, not a stack trace.
+ */
+function loadEnv(): Env {
+  try {
+    return parseEnv();
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    console.error(`[env] ${err.message}`);
+    process.exit(1);
+  }
+}
+
+export const env: Env = loadEnv();

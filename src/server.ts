@@ -1,28 +1,27 @@
 /**
  * The app's one process: a Node HTTP server that serves tRPC, the REST API (/api/v1, docs at
  * /docs) and Prometheus metrics (/api/metrics) straight from Node's http, handing every other
- * request (pages, next-auth) to Next.js. Next's own request
- * handling is the throughput ceiling, so the hot API paths skip it.
+ * request (pages, next-auth) to Next.js. Next's own request handling is the throughput ceiling,
+ * so the hot API paths skip it. Every answer carries the security headers (app-handler.ts).
  */
+import { env } from './env';
 import { createServer } from 'node:http';
 import next from 'next';
-import { DEV_SECRET, env } from './env';
 import { appRequestHandler } from './server/http/app-handler';
+import { defaultDeps } from './server/deps';
+import { offerFirstAdminSetup } from './server/users/first-admin-setup';
 
 const dev = env.NODE_ENV !== 'production';
-if (!dev && env.NEXTAUTH_SECRET === DEV_SECRET) {
-  console.warn('[app] WARNING: NEXTAUTH_SECRET is not set; sessions are signed with the development secret.');
-}
 
 const app = next({ dev, hostname: 'localhost', port: env.PORT });
 await app.prepare();
-const nextHandler = app.getRequestHandler();
 
-const server = createServer(appRequestHandler(nextHandler));
+const server = createServer(appRequestHandler(app.getRequestHandler(), { dev }));
 server.keepAliveTimeout = 65_000;
 
 server.listen(env.PORT, env.HOST, () => {
   console.log(`[app] ready on http://localhost:${env.PORT} (${dev ? 'development' : 'production'})`);
+  void offerFirstAdminSetup(defaultDeps());
 });
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

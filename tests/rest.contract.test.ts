@@ -16,6 +16,7 @@ import { routes, type Route } from '@/server/rest/routes';
 import * as S from '@/server/rest/rest.schema';
 import { upsertAdmin } from '@/server/users/users.service';
 import { rateLimit, type RateLimitSettings } from '@/server/ratelimit';
+import { compileTrust } from '@/server/http/client-ip';
 import { createCallerFactory, createTRPCRouter, shopperProcedure } from '@/server/trpc';
 import type { TRPCError } from '@trpc/server';
 import { admin, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
@@ -132,6 +133,9 @@ describe('REST API contract', () => {
       const put = doc.paths['/api/v1/flash-sales/{id}'].put;
       assert.equal(put.parameters[0].in, 'path');
       assert.equal(put.requestBody.content['application/json'].schema.properties.id, undefined, 'path params are not body fields');
+      const create = doc.paths['/api/v1/flash-sales'].post.requestBody.content['application/json'].schema;
+      assert.deepEqual([create.properties.startsAt.type, create.properties.startsAt.format], ['string', 'date-time'], 'dates are ISO strings over REST');
+      assert.equal(create.properties.startingQuantity.type, 'integer');
       assert.doesNotMatch(res.text, /mongodb:|redis:\/\/|127\.0\.0\.1/);
     });
 
@@ -527,7 +531,8 @@ describe('REST API contract', () => {
         windowSec: 30,
         limits: { buy: { perIp: 3, perEmail: 2 }, confirm: { perIp: 3, perEmail: 2 }, signin: { perIp: 2, perEmail: 0 } },
       };
-      const limited = await serve(engine, { rateLimits: () => tight });
+      // The test's requests come from 127.0.0.1: trusting it as a proxy lets X-Forwarded-For name each caller.
+      const limited = await serve(engine, { rateLimits: () => tight, trust: compileTrust({ addresses: ['loopback'] }) });
       try {
         const sale = await openSale(engine, 5);
         const ip = { 'x-forwarded-for': `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1` };

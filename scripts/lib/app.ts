@@ -8,6 +8,7 @@ import { localBin, repoRoot } from './paths.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './proc.js';
 import { takeTemporalOption } from './temporal.js';
 import type { TemporalKind } from './types.js';
+import { EnvError, parseEnv } from '../../src/env.js';
 
 export interface RunAppOptions {
   mode: 'development' | 'production';
@@ -33,6 +34,17 @@ export async function runApp({ mode, temporal }: RunAppOptions): Promise<never> 
   if (mode === 'production' && !existsSync(join(repoRoot, '.next', 'BUILD_ID'))) {
     fail(who, 'no production build found (.next/BUILD_ID is missing): run npm run build first');
     process.exit(1);
+  }
+  if (mode === 'production') {
+    // The app and the worker would refuse this environment (no strong secret, ...): say so before
+    // starting any service.
+    try {
+      parseEnv({ ...process.env, NODE_ENV: 'production' });
+    } catch (err) {
+      if (!(err instanceof EnvError)) throw err;
+      fail(who, err.message);
+      process.exit(1);
+    }
   }
   const tsx = localBin('tsx');
   if (!tsx) {

@@ -7,7 +7,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { api } from '@/trpc/react';
-import { ZCreateSaleInput, ZUpdateSaleInput } from '@/server/sales/sales.schema';
+import { ZCreateSaleInput, ZSaleWindow, ZUpdateSaleInput } from '@/server/sales/sales.schema';
 import { errorInfo } from './errors';
 import { fromLocalInput, toLocalInput } from './format';
 
@@ -47,13 +47,19 @@ function valuesOf(sale: SaleFormInitial | undefined): Values {
   };
 }
 
-/** Form strings -> the schema's input shape (numbers and dates are coerced by the schema). */
+/**
+ * Form strings -> the schema's input shape. The API takes numbers and dates only, never text that
+ * looks like one, so the form converts its own fields: empty is missing, anything else a number
+ * (NaN when it is not one, which the schema names).
+ */
+const toNumber = (v: string) => (v.trim() === '' ? undefined : Number(v.trim()));
+
 function toInput(v: Values) {
   return {
     name: v.name,
     description: v.description,
-    pricePerUnit: v.pricePerUnit,
-    startingQuantity: v.startingQuantity,
+    pricePerUnit: toNumber(v.pricePerUnit),
+    startingQuantity: toNumber(v.startingQuantity),
     startsAt: fromLocalInput(v.startsAt),
     endsAt: fromLocalInput(v.endsAt),
   };
@@ -138,7 +144,7 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
     const r = ZUpdateSaleInput.safeParse(changed);
     if (!r.success) return showErrors(r.error);
     // The window rule needs both ends: check the pair as the form shows it.
-    const pair = ZCreateSaleInput.safeParse(input);
+    const pair = ZSaleWindow.safeParse({ startsAt: input.startsAt, endsAt: input.endsAt });
     const windowErr = pair.success ? undefined : z.flattenError(pair.error).fieldErrors.endsAt?.[0];
     if (windowErr) {
       setErrors({ endsAt: windowErr });

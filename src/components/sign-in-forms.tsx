@@ -1,5 +1,4 @@
 'use client';
-import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { useId, useState, type FormEvent } from 'react';
 import { ZAdminSignInInput, ZGuestSignInInput } from '@/server/users/users.schema';
@@ -19,12 +18,13 @@ export function SignInForms({
   initialMode,
   callbackUrl,
   initialError,
-  signUpOpen,
+  noAdminYet,
 }: {
   initialMode: Mode;
   callbackUrl: string | null;
   initialError: string | null;
-  signUpOpen: boolean;
+  /** No admin exists: say how the first one is made. */
+  noAdminYet: boolean;
 }) {
   const [mode, setMode] = useState<Mode>(initialMode);
   const [error, setError] = useState<string | null>(signInError(initialError));
@@ -123,9 +123,10 @@ export function SignInForms({
         <button type="submit" className="btn wide" disabled={busy}>
           {busy ? 'Signing in…' : mode === 'shopper' ? 'Continue' : 'Sign in'}
         </button>
-        {mode === 'admin' && signUpOpen && (
-          <p className="small">
-            No admin yet? <Link href="/signup">Create the first admin account</Link>
+        {mode === 'admin' && noAdminYet && (
+          <p className="small" data-testid="no-admin-yet">
+            No admin yet? Open the one-time setup link the server printed when it started, or run{' '}
+            <code>npm run admin:create</code>.
           </p>
         )}
       </form>

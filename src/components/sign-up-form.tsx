@@ -8,8 +8,11 @@ import { errorInfo } from './errors';
 
 type Field = 'email' | 'password' | 'confirm';
 
-/** The first admin's account (the page only shows this while no admin exists; the server checks again). */
-export function SignUpForm() {
+/**
+ * The first admin's account (the page only shows this with a valid setup link while no admin
+ * exists; the server checks both again). `token` is the setup link's.
+ */
+export function SignUpForm({ token }: { token: string }) {
   const id = useId();
   const [values, setValues] = useState<Record<Field, string>>({ email: '', password: '', confirm: '' });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
@@ -31,7 +34,7 @@ export function SignUpForm() {
     setErrors(next);
     if (!parsed.success || next.confirm) return;
     try {
-      await signUp.mutateAsync(parsed.data);
+      await signUp.mutateAsync({ ...parsed.data, token });
     } catch (err) {
       const info = errorInfo(err);
       setProblem(info.message);
@@ -72,7 +75,7 @@ export function SignUpForm() {
   return (
     <form className="card stack" style={{ maxWidth: 460, margin: '0 auto' }} onSubmit={(e) => void submit(e)} noValidate>
       <h1>Create the first admin</h1>
-      <p className="muted small">No admin exists yet. The first account created here runs the sales; after that, sign-up closes.</p>
+      <p className="muted small">No admin exists yet. The account created here runs the sales; the setup link then stops working.</p>
       {problem && (
         <div className="notice bad" role="alert">
           {problem}

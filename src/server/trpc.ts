@@ -8,6 +8,7 @@ import { ZodError } from 'zod';
 import type { AppDeps } from './deps';
 import type { Session } from './auth/session';
 import { DomainError, TRPC_CODE, unavailableService } from './errors';
+import { describeZodError, zodFields } from './input-errors';
 
 export interface Context {
   deps: AppDeps;
@@ -16,21 +17,52 @@ export interface Context {
   ip: string;
 }
 
-/** "email: must be a valid email address; flashSaleId: ..." */
-export const describeZodError = (err: ZodError) =>
-  err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+/**
+ * The message a caller sees. Ours (input problems, domain errors, sign-in and role refusals) are
+ * already sentences; what tRPC or a library says about unreadable input, unknown procedures or
+ * crashes is replaced by one that says what to do (a crash's cause goes to the log only).
+ */
+function publicMessage(error: TRPCError, path: string | undefined): string {
+  if (error.cause instanceof ZodError || error.cause instanceof DomainError) return error.message;
+  const name = path ?? 'this procedure';
+  switch (error.code) {
+    case 'PARSE_ERROR':
+    case 'BAD_REQUEST':
+      return 'The input could not be read: send it as JSON in superjson form, {"json": ...}';
+    case 'NOT_FOUND':
+      return `There is no procedure ${name.slice(0, 100)}`;
+    case 'METHOD_NOT_SUPPORTED':
+      return `${name} does not take this method: queries are GET, mutations POST`;
+    case 'PAYLOAD_TOO_LARGE':
+      return 'The request is too large';
+    case 'INTERNAL_SERVER_ERROR':
+      return 'Something went wrong on our side; please retry';
+    default:
+      return error.message;
+  }
+}
+
+/**
+ * Field errors for the tRPC answer. superjson refuses to serialise keys named __proto__,
+ * constructor or prototype (and the whole answer would become a 500): such fields are named in
+ * the message only.
+ */
+function trpcFieldErrors(err: ZodError): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(zodFields(err)).filter(([field]) => !['__proto__', 'constructor', 'prototype'].includes(field)));
+}
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     const domain = error.cause instanceof DomainError ? error.cause : null;
     return {
       ...shape,
+      message: publicMessage(error, path),
       data: {
         ...shape.data,
         stack: undefined,
-        fieldErrors: zod ? zod.flatten().fieldErrors : undefined,
+        fieldErrors: zod ? trpcFieldErrors(zod) : undefined,
         domainCode: domain?.code,
       },
     };

@@ -9,6 +9,7 @@ import { authOptions } from '@/server/auth/options';
 import { sessionFromClaims, type Session } from '@/server/auth/session';
 import { createCaller } from '@/server/root';
 import { defaultDeps } from '@/server/deps';
+import { CLIENT_IP_HEADER } from '@/server/http/client-ip';
 
 /** The visitor's session (once per request). */
 export const getSession = cache(async (): Promise<Session | null> => {
@@ -19,6 +20,7 @@ export const getSession = cache(async (): Promise<Session | null> => {
 /** A caller acting as the visitor (once per request). */
 export const serverApi = cache(async () => {
   const h = await headers();
-  const ip = h.get('x-forwarded-for')?.split(',')[0]?.trim() || '127.0.0.1';
+  // Set by the app's request handler from the socket (and TRUST_PROXY), never taken from the client.
+  const ip = h.get(CLIENT_IP_HEADER) || 'unknown';
   return createCaller({ deps: defaultDeps(), session: await getSession(), ip });
 });

@@ -7,8 +7,11 @@ import { env } from '@/env';
 import { appRequestHandler } from '@/server/http/app-handler';
 
 const server = createServer(
-  appRequestHandler((_req, res) => {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('pages are not served here\n');
-  }),
+  appRequestHandler(
+    (_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('pages are not served here\n');
+    },
+    { dev: false },
+  ),
 );
 server.listen(env.PORT, '127.0.0.1', () => console.log(`[api] listening on ${env.PORT} (pid ${process.pid})`));

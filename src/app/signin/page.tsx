@@ -14,6 +14,6 @@ export default async function SignInPage({ searchParams }: Props) {
   const callbackUrl = one(sp.callbackUrl);
   const as = one(sp.as) === 'admin' || callbackUrl?.startsWith('/admin') ? 'admin' : 'shopper';
   const api = await serverApi();
-  const { open } = await api.users.signUpOpen().catch(() => ({ open: false }));
-  return <SignInForms initialMode={as} callbackUrl={callbackUrl} initialError={one(sp.error)} signUpOpen={open} />;
+  const { adminExists } = await api.users.signUpStatus({}).catch(() => ({ adminExists: true }));
+  return <SignInForms initialMode={as} callbackUrl={callbackUrl} initialError={one(sp.error)} noAdminYet={!adminExists} />;
 }

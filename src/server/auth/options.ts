@@ -11,7 +11,7 @@ import { defaultDeps } from '../deps';
 import { DomainError } from '../errors';
 import { guestSignIn, verifyAdmin } from '../users/users.service';
 import { ZAdminSignInInput, ZGuestSignInInput } from '../users/users.schema';
-import { describeZodError } from '../trpc';
+import { describeZodError } from '../input-errors';
 import { sessionFromClaims, type Session } from './session';
 import type { Role } from '@models/constants';
 

@@ -11,13 +11,13 @@ export const ZSaleOnlyInput = z.object({ flashSaleId: ZSaleId }).strict();
 
 export const ZByEmailInput = z.object({ email: ZEmail }).strict();
 
-export const ZAdminOrdersInput = z
-  .object({
-    flashSaleId: ZSaleId.optional(),
-    status: z.enum(PAYMENT_STATUSES).optional(),
-    email: z.string().trim().max(254).optional(),
-    page: ZPage,
-    pageSize: ZPageSize,
-  })
-  .strict();
+/** The orders table's filters (tRPC; REST reads the same from its query string, see rest.schema.ts). */
+export const ZAdminOrdersFilters = z.object({
+  flashSaleId: ZSaleId.optional(),
+  status: z.enum(PAYMENT_STATUSES).optional(),
+  /** Whole address, any case (matched exactly). */
+  email: z.string().trim().max(254).optional(),
+});
+
+export const ZAdminOrdersInput = ZAdminOrdersFilters.extend({ page: ZPage, pageSize: ZPageSize }).strict();
 export type TAdminOrdersInput = z.infer<typeof ZAdminOrdersInput>;

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
-import { describeZodError } from '../trpc';
+import { describeZodError, zodFields } from '../input-errors';
 import { DomainError, HTTP_STATUS, unavailableService } from '../errors';
 
 /** A failure of the HTTP exchange itself (unknown route, bad JSON, body too large, ...). */
@@ -15,6 +15,8 @@ export class RestError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** INVALID_INPUT: messages per field, as for a schema failure. */
+    readonly fields?: Record<string, string[]>,
   ) {
     super(message);
     this.name = 'RestError';
@@ -35,7 +37,6 @@ export function requestIdOf(req: IncomingMessage): string {
 const BASE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
   // Bearer tokens, not cookies: any origin may call the API from a browser.
   'access-control-allow-origin': '*',
 };
@@ -94,27 +95,6 @@ function tooLarge(req: IncomingMessage, limit: number): RestError {
   return new RestError(413, 'PAYLOAD_TOO_LARGE', `The request body must be at most ${limit} bytes`, { connection: 'close' });
 }
 
-/** Field name -> messages, from a zod error (unknown keys are named too). */
-export function zodFields(err: ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  const add = (field: string, message: string) => (fields[field] ??= []).push(message);
-  for (const issue of err.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add([...issue.path, key].join('.'), `${key} is not a known field`);
-    } else {
-      add(issue.path.length ? issue.path.join('.') : '(input)', issue.message);
-    }
-  }
-  return fields;
-}
-
-export function describeInputError(err: ZodError): string {
-  const unknown = err.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
-  const known = new ZodError(err.issues.filter((i) => i.code !== 'unrecognized_keys'));
-  const parts = [known.issues.length ? describeZodError(known) : '', unknown.length ? `unknown field(s): ${unknown.join(', ')}` : ''];
-  return parts.filter(Boolean).join('; ');
-}
-
 /** Writes the error answer for anything a handler threw. */
 export function sendError(res: ServerResponse, thrown: unknown, requestId: string, where: string): void {
   const err = unavailableService(thrown) ?? thrown;
@@ -123,11 +103,12 @@ export function sendError(res: ServerResponse, thrown: unknown, requestId: strin
     return;
   }
   if (err instanceof ZodError) {
-    const body = { error: { code: 'INVALID_INPUT', message: describeInputError(err), fields: zodFields(err), requestId } };
+    const body = { error: { code: 'INVALID_INPUT', message: describeZodError(err), fields: zodFields(err), requestId } };
     return sendJson(res, 400, JSON.stringify(body), requestId);
   }
   if (err instanceof RestError) {
-    return sendJson(res, err.status, JSON.stringify({ error: { code: err.code, message: err.message, requestId } }), requestId, err.headers);
+    const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), requestId } };
+    return sendJson(res, err.status, JSON.stringify(body), requestId, err.headers);
   }
   if (err instanceof DomainError) {
     const status = HTTP_STATUS[err.kind];

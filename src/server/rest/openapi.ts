@@ -28,9 +28,15 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
     io,
     unrepresentable: 'any',
     override: (ctx) => {
+      type Def = { type: string; out?: { _zod?: { def?: { format?: string } } }; options?: { _zod: { def: { type: string } } }[] };
+      const def = (ctx.zodSchema as unknown as { _zod: { def: Def } })._zod.def;
       // Emails are trimmed and lower-cased before the format check (a pipe): say what is expected.
-      const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; out?: { _zod?: { def?: { format?: string } } } } } })._zod.def;
       if (def.type === 'pipe' && def.out?._zod?.def?.format === 'email') ctx.jsonSchema.format = 'email';
+      // Dates are a Date (tRPC) or an ISO string (JSON): over REST only the string exists.
+      if (def.type === 'union' && def.options?.some((o) => o._zod.def.type === 'date')) {
+        for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+        Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time', description: 'ISO 8601 date-time with a time zone, e.g. 2030-01-31T18:00:00Z' });
+      }
     },
   }) as JsonSchema;
   delete json.$schema;

@@ -4,25 +4,27 @@
  * every answer with them, so the document cannot drift from what the handlers send.
  */
 import { z } from 'zod';
-import { ZBuyerInput } from '../orders/orders.schema';
+import { ZAdminOrdersFilters, ZBuyerInput } from '../orders/orders.schema';
+import { DEFAULT_PAGE_SIZE, ZQueryPage, ZQueryPageSize, ZSaleId } from '../common.schema';
 import { PAYMENT_STATUSES, ROLES } from '@models/constants';
 
 /** Seed clients send `totalAmount` with confirm; it is accepted and ignored (the sale's price is charged). */
 export const ZRestConfirmInput = ZBuyerInput.extend({
-  totalAmount: z.number({ error: 'totalAmount must be a number' }).min(0).optional().describe('Ignored: the sale price is charged'),
-});
+  totalAmount: z.number().min(0).optional().describe('Ignored: the sale price is charged'),
+}).strict();
 
 /** The public sale: by id, or (seed behaviour) the current sale, else the next upcoming one. */
-export const ZPublicSaleQuery = z
-  .object({
-    flashSaleId: z
-      .string({ error: 'flashSaleId must be a string' })
-      .trim()
-      .regex(/^[a-f0-9]{24}$/i, { error: 'flashSaleId must be a 24-character hex id' })
-      .transform((v) => v.toLowerCase())
-      .optional(),
-  })
-  .strict();
+export const ZPublicSaleQuery = z.object({ flashSaleId: ZSaleId.optional() }).strict();
+
+/** The orders table from a query string: page numbers are digits; `limit` is the seed's name for pageSize. */
+export const ZAdminOrdersQuery = ZAdminOrdersFilters.extend({
+  page: ZQueryPage,
+  pageSize: ZQueryPageSize.optional(),
+  limit: ZQueryPageSize.optional().describe('The original system\'s name for pageSize'),
+})
+  .strict()
+  .refine((q) => q.pageSize === undefined || q.limit === undefined, { error: 'Send pageSize or limit, not both', path: ['limit'] })
+  .transform(({ limit, pageSize, ...rest }) => ({ ...rest, pageSize: pageSize ?? limit ?? DEFAULT_PAGE_SIZE }));
 
 const ZIso = z.string().describe('ISO 8601 date-time');
 

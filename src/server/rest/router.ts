@@ -10,7 +10,8 @@ import type { AppDeps } from '../deps';
 import { defaultDeps } from '../deps';
 import { sessionFromRequest } from '../auth/session';
 import { ForbiddenError, UnauthorizedError } from '../errors';
-import { clientIp } from '../http/client-ip';
+import { clientIp, type TrustFn } from '../http/client-ip';
+import { repeatedParam, repeatedParamMessage } from '../http/query';
 import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
 import { setRouteLabel } from '../metrics/http';
 import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
@@ -27,6 +28,8 @@ export interface RestOptions {
   rateLimits?: () => RateLimitSettings;
   maxBodyBytes?: number;
   routes?: Route[];
+  /** Which proxies may name the client (default: TRUST_PROXY). */
+  trust?: TrustFn;
 }
 
 interface Compiled {
@@ -81,9 +84,16 @@ function compile(routes: Route[], base: string) {
   };
 }
 
-function parseQuery(qs: string): Record<string, string> {
-  if (!qs) return {};
-  return Object.fromEntries(new URLSearchParams(qs));
+/** The query string as name -> value; a name given twice is refused (which one would count?). */
+function parseQuery(qs: string): Record<string, unknown> {
+  const params = new URLSearchParams(qs);
+  const repeated = repeatedParam(params);
+  if (repeated) throw duplicated(repeated, repeatedParamMessage(repeated));
+  return Object.fromEntries(params); // own properties only, even for a name like __proto__
+}
+
+function duplicated(name: string, message: string): RestError {
+  return new RestError(400, 'INVALID_INPUT', message, {}, { [name]: [message] });
 }
 
 export function createRestHandler(opts: RestOptions = {}) {
@@ -97,9 +107,9 @@ export function createRestHandler(opts: RestOptions = {}) {
   const openApi = () => (openApiJson ??= JSON.stringify(buildOpenApi(table, base)));
   const docsHtml = docsPage(`${base}/openapi.json`);
 
-  async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, requestId: string) {
+  async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, ctx: RestContext) {
     const { route } = c;
-    const ctx: RestContext = { deps: deps(), session: null, ip: clientIp(req), requestId };
+    const { requestId } = ctx;
     if (route.auth === 'admin') {
       ctx.session = await sessionFromRequest(req);
       if (!ctx.session) throw UnauthorizedError();
@@ -108,9 +118,8 @@ export function createRestHandler(opts: RestOptions = {}) {
     let input: unknown = undefined;
     if (route.input) {
       const raw = route.input.from === 'body' ? await readJsonBody(req, maxBody) : parseQuery(query);
-      for (const [from, to] of Object.entries(route.input.rename ?? {})) {
-        if (from in raw && !(to in raw)) raw[to] = raw[from];
-        delete raw[from];
+      for (const name of Object.keys(params)) {
+        if (Object.hasOwn(raw, name)) throw duplicated(name, `${name} is given in the path; do not send it again in the ${route.input.from === 'body' ? 'body' : 'query string'}`);
       }
       input = route.input.schema.parse({ ...raw, ...params });
     } else if (query) {
@@ -136,6 +145,7 @@ export function createRestHandler(opts: RestOptions = {}) {
     const query = q === -1 ? '' : url.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
     const requestId = requestIdOf(req);
+    const ip = clientIp(req, opts.trust);
 
     try {
       if (path === `${base}/openapi.json` || path === '/docs' || path === `${base}/docs`) {
@@ -192,9 +202,14 @@ export function createRestHandler(opts: RestOptions = {}) {
         throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${found.entry.pattern}; use ${allowed}`, { allow: allowed });
       }
       setRouteLabel(res, c.label);
-      await run(req, res, c, found.params, query, requestId);
+      await run(req, res, c, found.params, query, { deps: deps(), session: null, ip, requestId });
     } catch (err) {
-      sendError(res, err, requestId, `${method} ${path.slice(0, 200)}`);
+      try {
+        sendError(res, err, requestId, `${method} ${path.slice(0, 200)} from ${ip}`);
+      } catch (failure) {
+        // Never leave the client hanging because its error could not be described.
+        sendError(res, failure, requestId, `describing the error of ${method} ${path.slice(0, 200)}`);
+      }
     }
   };
 }

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps';
 import type { Session } from '../auth/session';
 import { issueToken } from '../auth/session';
 import type { RateAction } from '../ratelimit';
-import { ZAdminOrdersInput, ZBuyerInput, ZByEmailInput } from '../orders/orders.schema';
+import { ZBuyerInput, ZByEmailInput } from '../orders/orders.schema';
 import { adminList, buy, byEmail, cancel, confirm, position, type PositionView } from '../orders/orders.service';
 import { ZCreateSaleInput, ZExtendSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from '../sales/sales.schema';
 import { createSale, deleteSale, extendSale, listSales, pauseSale, resumeSale, updateSale } from '../sales/sales.service';
@@ -20,6 +20,7 @@ import { ZAdminSignInInput } from '../users/users.schema';
 import { verifyAdmin } from '../users/users.service';
 import { SaleNotFoundError } from '../errors';
 import {
+  ZAdminOrdersQuery,
   ZAdminOrdersResponse,
   ZBuyResponse,
   ZByEmailResponse,
@@ -60,7 +61,7 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   description?: string;
   tag: 'Flash sales' | 'Orders' | 'Admin' | 'Auth' | 'Health';
   auth: 'public' | 'admin';
-  input?: { schema: S; from: 'query' | 'body'; rename?: Record<string, string> };
+  input?: { schema: S; from: 'query' | 'body' };
   rateLimit?: RateAction;
   /** Success status (200 unless said otherwise). */
   status?: number;
@@ -321,7 +322,7 @@ export const routes: Route[] = [
     summary: 'Orders, filtered by sale, status or email, paginated (`limit` is accepted for `pageSize`)',
     tag: 'Admin',
     auth: 'admin',
-    input: { schema: ZAdminOrdersInput, from: 'query', rename: { limit: 'pageSize' } },
+    input: { schema: ZAdminOrdersQuery, from: 'query' },
     response: ZAdminOrdersResponse,
     async handle({ deps }, input) {
       return adminList(deps, input);

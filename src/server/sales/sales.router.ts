@@ -2,11 +2,12 @@ import { adminProcedure, createTRPCRouter, publicProcedure } from '../trpc';
 import { ZCreateSaleInput, ZExtendSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from './sales.schema';
 import { createSale, deleteSale, extendSale, getSale, listSales, pauseSale, resumeSale, updateSale } from './sales.service';
 import { publicSale } from './public-sale';
+import { ZNoInput } from '../common.schema';
 
 export const salesRouter = createTRPCRouter({
   public: publicProcedure.input(ZSaleIdInput).query(({ ctx, input }) => publicSale(ctx.deps, input.flashSaleId)),
   /** Live and upcoming sales for the shop front. */
-  listPublic: publicProcedure.query(async ({ ctx }) => {
+  listPublic: publicProcedure.input(ZNoInput).query(async ({ ctx }) => {
     const sales = await listSales(ctx.deps, 'all');
     return sales.filter((s) => s.status !== 'ended').sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   }),

@@ -1,31 +1,30 @@
 import { z } from 'zod';
-import { ZSaleId } from '../common.schema';
-
-const ZDate = (field: string) =>
-  z.coerce.date({ error: `${field} must be a date (ISO 8601)` }).refine((d) => !Number.isNaN(d.getTime()), {
-    error: `${field} must be a valid date`,
-  });
+import { ZDateTime, ZSaleId } from '../common.schema';
 
 const saleFields = {
-  name: z.string({ error: 'name must be a string' }).trim().min(1, { error: 'name is required' }).max(120, { error: 'name must be at most 120 characters' }),
-  description: z.string({ error: 'description must be a string' }).trim().max(2000, { error: 'description must be at most 2000 characters' }).default(''),
-  startingQuantity: z.coerce
-    .number({ error: 'startingQuantity must be a number' })
-    .int({ error: 'startingQuantity must be a whole number' })
-    .min(1, { error: 'startingQuantity must be at least 1' })
-    .max(1_000_000, { error: 'startingQuantity must be at most 1000000' }),
-  pricePerUnit: z.coerce
-    .number({ error: 'pricePerUnit must be a number' })
-    .min(0, { error: 'pricePerUnit must not be negative' })
-    .max(10_000_000, { error: 'pricePerUnit must be at most 10000000' }),
-  startsAt: ZDate('startsAt'),
-  endsAt: ZDate('endsAt'),
+  name: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000).default(''),
+  startingQuantity: z.number().int().min(1).max(1_000_000),
+  pricePerUnit: z.number().min(0).max(10_000_000),
+  startsAt: ZDateTime,
+  endsAt: ZDateTime,
 };
 
-const windowOk = (v: { startsAt?: Date; endsAt?: Date }) => !v.startsAt || !v.endsAt || v.startsAt < v.endsAt;
+// Object checks run even when a field failed (zod reports every problem at once), so they only
+// judge fields that did parse into dates.
+const isDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+const windowOk = (v: { startsAt?: unknown; endsAt?: unknown }) => !isDate(v.startsAt) || !isDate(v.endsAt) || v.startsAt < v.endsAt;
 const windowError = { error: 'endsAt must be after startsAt', path: ['endsAt'] };
 
-export const ZCreateSaleInput = z.object(saleFields).strict().refine(windowOk, windowError);
+/** A sale's window on its own: the edit form checks the pair it shows with this. */
+export const ZSaleWindow = z.object({ startsAt: ZDateTime, endsAt: ZDateTime }).refine(windowOk, windowError);
+
+export const ZCreateSaleInput = z
+  .object(saleFields)
+  .strict()
+  .refine(windowOk, windowError)
+  // A sale that is over before it is made can sell nothing: almost certainly a typo in the dates.
+  .refine((v) => !isDate(v.endsAt) || v.endsAt.getTime() > Date.now(), { error: 'endsAt must be in the future', path: ['endsAt'] });
 export type TCreateSaleInput = z.infer<typeof ZCreateSaleInput>;
 
 export const ZUpdateSaleInput = z
@@ -46,5 +45,5 @@ export const ZListSalesInput = z
   .default({ scope: 'all' });
 
 /** Moves a live (or upcoming) sale's end later. */
-export const ZExtendSaleInput = z.object({ id: ZSaleId, endsAt: ZDate('endsAt') }).strict();
+export const ZExtendSaleInput = z.object({ id: ZSaleId, endsAt: ZDateTime }).strict();
 export type TExtendSaleInput = z.infer<typeof ZExtendSaleInput>;

@@ -1,14 +1,22 @@
 import { createTRPCRouter, publicProcedure, shopperProcedure } from '../trpc';
-import { ZAdminSignUpInput } from './users.schema';
+import { ZNoInput } from '../common.schema';
+import { ZFirstAdminSignUpInput, ZSignUpStatusInput } from './users.schema';
 import { adminExists, signUpFirstAdmin } from './users.service';
+import { isSetupTokenValid } from './setup-token';
 
 /** Sign-in itself is next-auth's (src/server/auth/options.ts); these serve the sign-up page and the header. */
 export const usersRouter = createTRPCRouter({
-  /** Whether the first-admin sign-up is still open. */
-  signUpOpen: publicProcedure.query(async ({ ctx }) => ({ open: !(await adminExists(ctx.deps)) })),
-  /** Creates the first admin; refused (ADMIN_EXISTS) once any admin exists. The page then signs in. */
+  /** What the sign-up page shows: the form only with a valid setup link while no admin exists. */
+  signUpStatus: publicProcedure.input(ZSignUpStatusInput).query(async ({ ctx, input }) => ({
+    linkValid: isSetupTokenValid(input.token),
+    adminExists: await adminExists(ctx.deps),
+  })),
+  /**
+   * Creates the first admin: needs the setup token (FORBIDDEN without it) and is refused
+   * (ADMIN_EXISTS) once any admin exists. The page then signs in.
+   */
   signUpFirstAdmin: publicProcedure
-    .input(ZAdminSignUpInput)
+    .input(ZFirstAdminSignUpInput)
     .mutation(async ({ ctx, input }) => ({ email: (await signUpFirstAdmin(ctx.deps, input)).email })),
-  me: shopperProcedure.query(({ ctx }) => ctx.session),
+  me: shopperProcedure.input(ZNoInput).query(({ ctx }) => ctx.session),
 });

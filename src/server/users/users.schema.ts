@@ -5,17 +5,22 @@ import { ZEmail } from '../common.schema';
 export const ZGuestSignInInput = z.object({ email: ZEmail }).strict();
 export type TGuestSignInInput = z.infer<typeof ZGuestSignInInput>;
 
-const ZPassword = z
-  .string({ error: 'password must be a string' })
-  .min(8, { error: 'password must be at least 8 characters' })
-  .max(200, { error: 'password must be at most 200 characters' });
+const ZPassword = z.string().min(8).max(200);
 
 /** Admin sign-in: the password is checked against the bcrypt hash, so no length rule beyond non-empty. */
-export const ZAdminSignInInput = z
-  .object({ email: ZEmail, password: z.string({ error: 'password must be a string' }).min(1, { error: 'password is required' }).max(200) })
-  .strict();
+export const ZAdminSignInInput = z.object({ email: ZEmail, password: z.string().min(1).max(200) }).strict();
 export type TAdminSignInInput = z.infer<typeof ZAdminSignInInput>;
 
-/** The first admin's sign-up (open only while no admin exists) and `npm run admin:create`. */
+/** An admin's account: `npm run admin:create`, and the first admin's sign-up below. */
 export const ZAdminSignUpInput = z.object({ email: ZEmail, password: ZPassword }).strict();
 export type TAdminSignUpInput = z.infer<typeof ZAdminSignUpInput>;
+
+/**
+ * The first admin's sign-up: also the one-time setup token from the link the server printed.
+ * A missing token is the service's refusal (403, saying where the link comes from), not a 400.
+ */
+export const ZFirstAdminSignUpInput = ZAdminSignUpInput.extend({ token: z.string().max(200).default('') }).strict();
+export type TFirstAdminSignUpInput = z.infer<typeof ZFirstAdminSignUpInput>;
+
+/** The sign-up page asks with the token from its link. */
+export const ZSignUpStatusInput = z.object({ token: z.string().max(200).default('') }).strict();

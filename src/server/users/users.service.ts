@@ -1,13 +1,14 @@
 /**
  * Users: guest shoppers (email only, created on first sign-in), admins (bcrypt hash), and the
- * first-admin sign-up, which is open only while no admin exists.
+ * first-admin sign-up, which is open only while no admin exists and only with the setup token.
  */
 import bcrypt from 'bcryptjs';
 import { User } from '@models/index';
 import type { AppDeps } from '../deps';
 import type { Session } from '../auth/session';
 import { DomainError, InvalidCredentialsError } from '../errors';
-import type { TAdminSignInInput, TAdminSignUpInput, TGuestSignInInput } from './users.schema';
+import type { TAdminSignInInput, TAdminSignUpInput, TFirstAdminSignUpInput, TGuestSignInInput } from './users.schema';
+import { isSetupTokenValid, revokeSetupToken } from './setup-token';
 
 const BCRYPT_ROUNDS = 10;
 
@@ -18,6 +19,12 @@ export const AdminEmailForGuestError = () =>
   new DomainError('ADMIN_EMAIL', 'FORBIDDEN', 'This email belongs to an admin: sign in as an admin with your password');
 export const AdminExistsError = () =>
   new DomainError('ADMIN_EXISTS', 'CONFLICT', 'An admin already exists: sign-up is closed, sign in instead');
+export const SetupLinkRequiredError = () =>
+  new DomainError(
+    'SETUP_LINK_REQUIRED',
+    'FORBIDDEN',
+    'Creating the first admin needs the one-time setup link the server printed when it started (it works once, until the server restarts); or run npm run admin:create',
+  );
 
 /** Signs a shopper in by email, creating the shopper on first visit. Admin emails are refused. */
 export async function guestSignIn(deps: AppDeps, { email }: TGuestSignInInput): Promise<Session> {
@@ -56,11 +63,13 @@ export async function upsertAdmin(deps: AppDeps, { email, password }: TAdminSign
 }
 
 /**
- * The first admin's self sign-up. Two sign-ups racing could both pass the "no admin yet" check,
- * so each one checks again after inserting and backs out if another admin is there: at worst both
- * back out (and may retry), never two admins through this door.
+ * The first admin's self sign-up, with the setup token the server printed (see setup-token.ts);
+ * the token stops working once an admin is made. Two sign-ups racing could both pass the "no
+ * admin yet" check, so each one checks again after inserting and backs out if another admin is
+ * there: at worst both back out (and may retry), never two admins through this door.
  */
-export async function signUpFirstAdmin(deps: AppDeps, input: TAdminSignUpInput): Promise<Session> {
+export async function signUpFirstAdmin(deps: AppDeps, { token, ...input }: TFirstAdminSignUpInput): Promise<Session> {
+  if (!isSetupTokenValid(token)) throw SetupLinkRequiredError();
   if (await adminExists(deps)) throw AdminExistsError();
   if (await User.exists({ email: input.email })) {
     // A shopper with this email: promoting them is only allowed while no admin exists, same rule.
@@ -81,5 +90,6 @@ export async function signUpFirstAdmin(deps: AppDeps, input: TAdminSignUpInput):
     await User.updateOne({ email: input.email }, { $set: { role: 'shopper', passwordHash: '' } });
     throw AdminExistsError();
   }
+  revokeSetupToken();
   return { email: input.email, role: 'admin' };
 }
