@@ -19,7 +19,9 @@ export function connectMongo({ uri, dbName }: MongoSettings): Promise<typeof mon
     const conn = await mongoose.connect(uri, {
       dbName,
       autoCreate: false,
-      autoIndex: true,
+      // Indexes are built below, explicitly and awaited: mongoose's automatic build would run
+      // again on every reconnect, racing a disconnect (tests start and stop several engines).
+      autoIndex: false,
       serverSelectionTimeoutMS: 5_000,
       // Polling topology checks: the stand-in mishandles the streaming (moreToCome) protocol
       // under load and the driver then clears the pool mid-request. Same behaviour on mongod.
@@ -30,7 +32,7 @@ export function connectMongo({ uri, dbName }: MongoSettings): Promise<typeof mon
       socketTimeoutMS: 10_000,
     });
     // Declared indexes (unique email, unique order per buyer and sale) must exist before traffic.
-    await Promise.all(Object.values(conn.models).map((m) => m.init()));
+    await Promise.all(Object.values(conn.models).map((m) => m.createIndexes()));
     return conn;
   })().catch((err) => {
     globalForMongo.flashSaleMongo = undefined;

@@ -25,7 +25,7 @@ describe('app crash mid-confirm', () => {
 
   before(async () => {
     engine = await startEngine({ holdTtlSec: 15, holdGraceSec: 2, confirmLeaseMs: 4_000, saleTickSec: 1, queueRecheckSec: 2 }, { worker: false });
-    worker = await startWorkerProcess(engine.config);
+    worker = await startWorkerProcess(engine);
   });
   after(async () => {
     await api?.kill();
@@ -87,7 +87,7 @@ describe('app crash mid-confirm', () => {
     it(`SIGKILL at ${scenario.point}${scenario.killWorker ? ' with the worker killed too' : ''}: every claimed hold ends as one paid order`, async () => {
       const units = 30;
       const { sale, emails } = await heldCrowd(units);
-      api = await startApiProcess(engine.config, PORT, { FAULT_POINT: scenario.point });
+      api = await startApiProcess(engine, PORT, { FAULT_POINT: scenario.point });
       const inFlight = emails.map((e) => confirmOverHttp(e, sale.id));
       await api.waitFor(new RegExp(`\\[fault\\] ${scenario.point} reached`), units, 60_000);
       await Promise.all([api.kill(), scenario.killWorker ? worker!.kill() : undefined]);
@@ -96,8 +96,8 @@ describe('app crash mid-confirm', () => {
       const claimed = await consumed(sale.id, emails);
       assert.equal(claimed.length, units, 'every hold was consumed by its confirm before the kill');
 
-      if (scenario.killWorker) worker = await startWorkerProcess(engine.config);
-      api = await startApiProcess(engine.config, PORT);
+      if (scenario.killWorker) worker = await startWorkerProcess(engine);
+      api = await startApiProcess(engine, PORT);
       // Half the buyers press Pay again (the retry takes the dead confirm's lease over once it
       // ends); the others never come back: their hold workflows finish their confirms.
       const retries = await Promise.all(claimed.slice(0, units / 2).map((e) => confirmOverHttp(e, sale.id)));
@@ -110,7 +110,7 @@ describe('app crash mid-confirm', () => {
   it('SIGKILL of app and worker at random points of a confirm crowd: consumed holds are paid, the rest expire', async () => {
     const units = 60;
     const { sale, emails } = await heldCrowd(units);
-    api = await startApiProcess(engine.config, PORT);
+    api = await startApiProcess(engine, PORT);
     // Warm it up (connections, first-request compilation), so the crowd finds it answering.
     for (let i = 0; i < 3; i++) await fetch(`http://127.0.0.1:${PORT}/api/v1/health`);
     // Confirms arrive one every 10 ms; the kill lands in the middle of them, once a few answered.
@@ -131,8 +131,8 @@ describe('app crash mid-confirm', () => {
     assert.ok(claimed.length < units, 'some confirms never reached the app');
     assert.ok(done > 0, 'some confirms were answered before the kill');
 
-    worker = await startWorkerProcess(engine.config);
-    api = await startApiProcess(engine.config, PORT);
+    worker = await startWorkerProcess(engine);
+    api = await startApiProcess(engine, PORT);
     await assertSettled(sale.id, units, claimed);
     // Holds no confirm reached ran out and went back to stock.
     for (const e of emails.filter((x) => !claimed.includes(x))) {

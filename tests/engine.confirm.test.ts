@@ -25,9 +25,7 @@ async function pool(count: number, concurrency: number, fn: (i: number) => Promi
 describe('confirm record and hold deadline', () => {
   let engine: Engine;
   before(async () => {
-    // A database of its own: the stand-in's inserts slow down as a collection grows, and 2,000
-    // orders on top of every other test's would only measure that.
-    engine = await startEngine({ holdTtlSec: 600 }, { database: `flash_sale_confirm_${Date.now()}` });
+    engine = await startEngine({ holdTtlSec: 600 });
   });
   after(async () => {
     await engine.stop();

@@ -21,7 +21,7 @@ describe('worker crash', () => {
   });
 
   it('SIGKILL mid-sale loses no hold: confirms and expiries resume after restart', async () => {
-    worker = await startWorkerProcess(engine.config);
+    worker = await startWorkerProcess(engine);
     const sale = await openSale(engine, 5);
     const buyers = Array.from({ length: 12 }, (_, i) => uniqueEmail(`crash${i}`)).map((email) => ({
       email,
@@ -41,7 +41,7 @@ describe('worker crash', () => {
     console.log(`confirms made ${Date.now() - killedAt} ms into the worker outage completed: ${orders.map((o) => o.id).join(', ')}`);
     assert.equal(orders.length, 2);
     await new Promise((r) => setTimeout(r, 3_000));
-    worker = await startWorkerProcess(engine.config);
+    worker = await startWorkerProcess(engine);
 
     // The other three holds run out; their units go to the next three buyers in the queue.
     const waiting = buyers.filter((b) => !held.includes(b));

@@ -33,6 +33,8 @@ export async function runBuyer(
     pollMs?: number;
     /** Through an outage: retry 503s, and buy again if the place in the queue was lost. */
     patient?: boolean;
+    /** Time a holder takes before paying, cancelling or walking away (random up to this), ms. */
+    thinkMs?: number;
   } = {},
 ): Promise<BuyerResult> {
   const api = engine.as(shopper(email));
@@ -74,6 +76,7 @@ export async function runBuyer(
     }
     if (p.status === 'held') {
       const heldAfterMs = Date.now() - t0;
+      if (opts.thinkMs) await sleep(Math.random() * opts.thinkMs);
       if (behaviour === 'confirm') {
         const paid = await call(() => api.orders.confirm({ flashSaleId: saleId })).then(
           () => true,

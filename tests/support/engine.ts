@@ -13,6 +13,7 @@ import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
 import type { Session } from '@/server/auth/session';
+import mongoose from 'mongoose';
 import { connectMongo, disconnectMongo } from '@models/connection';
 import { createSale } from '@/server/sales/sales.service';
 import { createWorker, quietRuntime } from '../../temporal/worker';
@@ -33,6 +34,8 @@ export const testConfig = (overrides: Partial<EngineConfig> = {}): EngineConfig 
 export interface Engine {
   deps: AppDeps;
   config: EngineConfig;
+  /** The engine's MongoDB database: one of its own, fresh (the stand-in's inserts slow as collections grow). */
+  database: string;
   as: (session: Session | null) => ReturnType<typeof createCaller>;
   stopWorker: () => Promise<void>;
   stop: () => Promise<void>;
@@ -40,7 +43,7 @@ export interface Engine {
 
 /**
  * Starts the engine; `worker: false` leaves the worker to the test (e.g. a child process);
- * `database` gives the test file a MongoDB database of its own (a fresh, empty one); `redisUrl` and
+ * Its MongoDB database is a fresh one of its own (`database` names it); `redisUrl` and
  * `temporalAddress` point it (and its worker) at private servers.
  */
 export async function startEngine(
@@ -52,7 +55,8 @@ export async function startEngine(
   const temporalAddress = opts.temporalAddress ?? env.TEMPORAL_ADDRESS;
   const redis = createScriptedRedis(redisUrl);
   const temporal = await createTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
-  const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), ...(opts.database ? { dbName: opts.database } : {}) });
+  const database = opts.database ?? `test_${randomUUID().slice(0, 8)}`;
+  const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), dbName: database });
   await mongo();
   const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config };
 
@@ -73,6 +77,7 @@ export async function startEngine(
   return {
     deps,
     config,
+    database,
     as: (session) => createCaller({ deps, session, ip: '127.0.0.1' }),
     stopWorker: () => stopWorker(),
     stop: async () => {
@@ -80,6 +85,8 @@ export async function startEngine(
       await stopWorker();
       redis.disconnect();
       await temporal.connection.close();
+      // Its database goes with it (the stand-in keeps everything in memory).
+      await mongoose.connection.db?.dropDatabase().catch(() => undefined);
       await disconnectMongo();
     },
   };

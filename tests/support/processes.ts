@@ -4,11 +4,12 @@
  * queue and hold times, and killed with real signals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { EngineConfig } from '@/engine/config';
+import type { Engine } from './engine';
 
-/** The environment that makes a child process run with this engine configuration. */
-export function engineEnv(config: EngineConfig): Record<string, string> {
+/** The environment that makes a child process run with this engine's configuration and database. */
+export function engineEnv({ config, database }: Pick<Engine, 'config' | 'database'>): Record<string, string> {
   return {
+    MONGO_DB: database,
     TEMPORAL_TASK_QUEUE: config.taskQueue,
     HOLD_TTL_SECONDS: String(config.holdTtlSec),
     HOLD_GRACE_SECONDS: String(config.holdGraceSec),
@@ -80,8 +81,8 @@ function start(args: string[], env: Record<string, string>, ready: RegExp): Prom
   });
 }
 
-export const startWorkerProcess = (config: EngineConfig, extra: Record<string, string> = {}) =>
-  start(['temporal/worker.ts'], { ...engineEnv(config), ...extra }, /\[worker\] polling/);
+export const startWorkerProcess = (engine: Engine, extra: Record<string, string> = {}) =>
+  start(['temporal/worker.ts'], { ...engineEnv(engine), ...extra }, /\[worker\] polling/);
 
-export const startApiProcess = (config: EngineConfig, port: number, extra: Record<string, string> = {}) =>
-  start(['tests/support/api-server.ts'], { ...engineEnv(config), PORT: String(port), NODE_ENV: 'test', ...extra }, /\[api\] listening/);
+export const startApiProcess = (engine: Engine, port: number, extra: Record<string, string> = {}) =>
+  start(['tests/support/api-server.ts'], { ...engineEnv(engine), PORT: String(port), NODE_ENV: 'test', ...extra }, /\[api\] listening/);
