@@ -157,3 +157,34 @@ test('the orders table filters by sale, status and buyer, and pages', async ({ p
     await expect(pager.getByRole('button', { name: 'Next' })).toBeDisabled();
   }
 });
+
+test('an admin pauses a live sale (the queue keeps its order, nobody is granted), resumes it, and extends its end', async ({ page, admin, shot }) => {
+  const sale = await createSale(admin, { quantity: 2, name: `Paused ${Date.now()}` });
+  const buyers = [await newShopperApi('pause-a'), await newShopperApi('pause-b')];
+  try {
+    await page.goto(`/admin/sales/${sale.id}`);
+    const panel = page.getByTestId('sale-lifecycle');
+    await expect(panel.getByTestId('lifecycle-state')).toContainText('Running');
+    await panel.getByRole('button', { name: 'Pause sale' }).click();
+    await expect(panel.getByRole('status')).toHaveText('Paused: nothing is granted until you resume.');
+    await expect(panel.getByTestId('lifecycle-state')).toContainText('Paused');
+    await shot(page, '25-admin-sale-paused');
+
+    // Units are free, yet joining a paused sale queues: in order, nobody granted.
+    for (const b of buyers) await b.buy(sale.id);
+    expect((await buyers[0]!.position(sale.id)).status).toBe('queued');
+    expect((await buyers[1]!.position(sale.id)).position).toBe(2);
+
+    await panel.getByRole('button', { name: 'Resume sale' }).click();
+    await expect(panel.getByTestId('lifecycle-state')).toContainText('Running');
+    for (const b of buyers) await eventually(async () => (await b.position(sale.id)).status === 'held', 20_000, `${b.email} granted after the resume`);
+
+    await panel.getByLabel('Extend the end by').fill('30');
+    await panel.getByRole('button', { name: 'Extend' }).click();
+    await expect(panel.getByRole('status')).toHaveText('The end moved.');
+    const after = await admin.getSale(sale.id);
+    expect(new Date(after.endsAt).getTime()).toBe(new Date(sale.endsAt).getTime() + 30 * 60_000);
+  } finally {
+    await Promise.all(buyers.map((b) => b.dispose()));
+  }
+});

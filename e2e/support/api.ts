@@ -38,6 +38,7 @@ export function trpc(req: APIRequestContext) {
   return {
     req,
     createSale: (input: In['sales']['create']) => call<Out['sales']['create']>(req, 'sales.create', 'mutation', input),
+    getSale: (id: string) => call<Out['sales']['get']>(req, 'sales.get', 'query', { id }),
     publicSale: (flashSaleId: string) => call<Out['sales']['public']>(req, 'sales.public', 'query', { flashSaleId }),
     buy: (flashSaleId: string) => call<Out['orders']['buy']>(req, 'orders.buy', 'mutation', { flashSaleId }),
     position: (flashSaleId: string) => call<Out['orders']['position']>(req, 'orders.position', 'query', { flashSaleId }),

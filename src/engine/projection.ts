@@ -55,6 +55,13 @@ export const saleMeta = (sale: SaleFacts) => ({
   paused: sale.pausedAt ? 1 : 0,
 });
 
+/** A new sale's first projection: its facts and its whole stock (nothing else can exist yet). */
+export async function publishNewSale(deps: EngineDeps, saleId: string): Promise<void> {
+  const sale = await findSaleFacts(saleId);
+  const k = saleKeys(saleId);
+  await deps.redis.multi().set(k.stock, sale.currentQuantity).hset(k.meta, saleMeta(sale)).exec();
+}
+
 /**
  * Projects the sale's facts to Redis after a change. A sale Redis does not have (new, or lost in
  * an outage) is built whole by restoreSale, with its stock, holds and queue.

@@ -8,7 +8,7 @@ import { FlashSale, Order } from '@models/index';
 import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
-import { syncSaleToRedis } from '@/engine/projection';
+import { publishNewSale, syncSaleToRedis } from '@/engine/projection';
 import { rescheduleSaleWorkflow, startSaleWorkflow, stopSaleWorkflow } from '@/engine/temporal';
 import type { AppDeps } from '../deps';
 import { forgetPublicSale } from './public-sale';
@@ -67,7 +67,7 @@ export async function createSale(deps: AppDeps, input: TCreateSaleInput): Promis
   const doc = await FlashSale.create({ ...input, currentQuantity: input.startingQuantity });
   const sale = doc.toObject() as SaleLean;
   const item = toSaleItem(sale);
-  await syncSaleToRedis(deps, item.id);
+  await publishNewSale(deps, item.id);
   await startSaleWorkflow(await deps.temporal(), deps.config, item);
   return item;
 }

@@ -5,6 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { serverApi } from '@/trpc/server';
 import { SaleForm } from '@/components/sale-form';
 import { DeleteSale } from '@/components/admin-sales';
+import { SaleLifecycle } from '@/components/sale-lifecycle';
 
 export const metadata: Metadata = { title: 'Admin · Edit sale' };
 export const dynamic = 'force-dynamic';
@@ -32,6 +33,7 @@ export default async function EditSalePage({ params }: { params: Promise<{ id: s
           </Link>
         </div>
       </div>
+      {started && sale.endsAt.getTime() > Date.now() && <SaleLifecycle id={sale.id} endsAt={sale.endsAt} pausedAt={sale.pausedAt} />}
       <SaleForm sale={sale} started={started} />
       <DeleteSale id={sale.id} name={sale.name} />
     </div>
