@@ -6,7 +6,7 @@ import { ZAdminSignUpInput } from '../src/server/users/users.schema.js';
 import { upsertAdmin } from '../src/server/users/users.service.js';
 import { describeZodError } from '../src/server/input-errors.js';
 import { env } from '../src/env.js';
-import { mongoSettingsFromEnv } from '../src/server/config.js';
+import { mongoSettingsFromEnv } from '../src/config.js';
 import { connectMongo, disconnectMongo } from '../prisma-free-models/connection.js';
 import type { AppDeps } from '../src/server/deps.js';
 import { describeError, fail, say } from './lib/log.js';

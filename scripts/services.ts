@@ -14,7 +14,8 @@ import { startMongo } from './lib/mongo.js';
 import { ensureDir, logsDir, rel } from './lib/paths.js';
 import { liveProcesses, onShutdownSignal } from './lib/proc.js';
 import { startRedis } from './lib/redis.js';
-import { startTemporal, takeTemporalOption } from './lib/temporal.js';
+import { startTemporal } from './lib/temporal.js';
+import { takeTemporalOption } from './lib/temporal-server.js';
 import type { ServiceContext, ServiceHandle } from './lib/types.js';
 
 export type { ServiceHandle } from './lib/types.js';

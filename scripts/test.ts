@@ -16,7 +16,7 @@ import { join, relative, sep } from 'node:path';
 import { startServices, type RunningServices } from './services.js';
 import { bold, describeError, fail, formatMs, green, red, say, yellow } from './lib/log.js';
 import { localBin, repoRoot } from './lib/paths.js';
-import { takeTemporalOption } from './lib/temporal.js';
+import { takeTemporalOption } from './lib/temporal-server.js';
 import type { TemporalKind } from './lib/types.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './lib/proc.js';
 import { ensureTool, ToolMissingError } from './lib/provision.js';

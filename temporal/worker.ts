@@ -10,7 +10,7 @@ import type { EngineConfig } from '@/engine/config';
 import { createBackground } from '@/engine/background';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
-import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
+import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
 import { createActivities } from './activities';
 import { activityMetricsInterceptor, startWorkerMetricsServer } from './metrics';
 

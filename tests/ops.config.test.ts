@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureTool } from '../scripts/lib/provision';
 import { TEMPORAL_SERVER, TEMPORAL_UI_SERVER } from '../scripts/lib/tools';
 import { runCapture } from '../scripts/lib/proc';
-import { SEARCH_ATTRIBUTES, TEMPORAL_DYNAMIC_CONFIG } from '../scripts/lib/temporal';
+import { SEARCH_ATTRIBUTES, TEMPORAL_DYNAMIC_CONFIG } from '../scripts/lib/temporal-server';
 import { postgresServerPorts, temporalDatabases, writeServerConfig } from '../scripts/lib/temporal-postgres';
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { freePortBlock, privateServerPortCount, startPrivateTemporal, type PrivateTemporal } from '../scripts/lib/temporal-private';
-import { temporalPersistence, temporalProblem } from '../scripts/lib/temporal';
+import { temporalPersistence, temporalProblem } from '../scripts/lib/temporal-server';
 import type { TemporalKind } from '../scripts/lib/types';
 import { quietRuntime } from '../temporal/worker';
 

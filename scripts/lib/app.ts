@@ -6,7 +6,7 @@ import { bold, cyan, describeError, dim, fail, say, yellow } from './log.js';
 import { httpStatus, sleep } from './net.js';
 import { localBin, repoRoot } from './paths.js';
 import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } from './proc.js';
-import { takeTemporalOption } from './temporal.js';
+import { takeTemporalOption } from './temporal-server.js';
 import type { TemporalKind } from './types.js';
 import { EnvError, parseEnv } from '../../src/env.js';
 

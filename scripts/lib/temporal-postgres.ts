@@ -14,7 +14,7 @@ import { httpStatus, tcpOpen, waitFor } from './net.js';
 import { dataDir, ensureDir, logsDir, rel } from './paths.js';
 import { runCapture, spawnManaged, type ManagedProcess } from './proc.js';
 import type { ServiceContext, ServiceHandle } from './types.js';
-import { TEMPORAL_DYNAMIC_CONFIG, ensureTemporalTool, waitUntilServing } from './temporal.js';
+import { TEMPORAL_DYNAMIC_CONFIG, ensureTemporalTool, waitUntilServing } from './temporal-server.js';
 
 /** History shards: fixed for the life of a cluster (changing it means a new database). */
 export const HISTORY_SHARDS = 4;

@@ -14,7 +14,7 @@ import { ServiceError } from './log.js';
 import { tcpOpen } from './net.js';
 import { dataDir, ensureDir, logsDir, repoRoot } from './paths.js';
 import { spawnManaged, type ManagedProcess } from './proc.js';
-import { ensureTemporalCli, temporalServerArgs, waitUntilServing } from './temporal.js';
+import { ensureTemporalCli, temporalServerArgs, waitUntilServing } from './temporal-server.js';
 import {
   dropDatabases,
   launchServer,

@@ -5,7 +5,7 @@ import type { EngineDeps } from '@/engine/deps';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
 import { createBackground } from '@/engine/background';
-import { engineConfigFromEnv, mongoSettingsFromEnv } from './config';
+import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
 
 /** What services need from the outside world; the app builds it from env, tests build their own. */
 export interface AppDeps extends EngineDeps {

@@ -9,7 +9,7 @@ import { createBackground } from '@/engine/background';
 import type { EngineConfig } from '@/engine/config';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
-import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
+import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
 import type { Session } from '@/server/auth/session';

@@ -5,7 +5,7 @@
 import { fastPassThreshold } from '@/engine/config';
 import { ensureSaleInRedis } from '@/engine/projection';
 import type { AppDeps } from '../deps';
-import { findSale, saleStatusAt, toSaleItem, type SaleItem, type SaleStatus } from './sales.service';
+import { findSale, saleStatusAt, toSaleItem, type SaleItem, type SaleStatus } from './sale-item';
 
 export interface PublicSale {
   item: SaleItem;

@@ -3,7 +3,6 @@
  * source of truth; each change is projected to Redis (the facts the Lua scripts read) and to the
  * sale workflow (its timers). The public status shoppers poll is in public-sale.ts.
  */
-import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
 import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
@@ -12,55 +11,8 @@ import { publishNewSale, syncSaleToRedis } from '@/engine/projection';
 import { rescheduleSaleWorkflow, startSaleWorkflow, stopSaleWorkflow } from '@/engine/temporal';
 import type { AppDeps } from '../deps';
 import { forgetPublicSale } from './public-sale';
+import { findSale, saleStatusAt, toSaleItem, type SaleItem, type SaleLean, type SaleStatus } from './sale-item';
 import type { TCreateSaleInput, TExtendSaleInput, TUpdateSaleInput } from './sales.schema';
-
-export type SaleStatus = 'upcoming' | 'ongoing' | 'ended';
-
-export interface SaleItem {
-  id: string;
-  name: string;
-  description: string;
-  startingQuantity: number;
-  currentQuantity: number;
-  pricePerUnit: number;
-  startsAt: Date;
-  endsAt: Date;
-  /** Set while an admin has paused the sale: nothing is granted, queues keep their order. */
-  pausedAt: Date | null;
-  createdAt?: Date;
-  updatedAt?: Date;
-}
-
-/** A sale as MongoDB returns it (lean). */
-export type SaleLean = Omit<SaleItem, 'id' | 'description' | 'pausedAt'> & {
-  _id: Types.ObjectId;
-  description?: string | null;
-  pausedAt?: Date | null;
-};
-
-export const toSaleItem = (s: SaleLean): SaleItem => ({
-  id: String(s._id),
-  name: s.name,
-  description: s.description ?? '',
-  startingQuantity: s.startingQuantity,
-  currentQuantity: s.currentQuantity,
-  pricePerUnit: s.pricePerUnit,
-  startsAt: s.startsAt,
-  endsAt: s.endsAt,
-  pausedAt: s.pausedAt ?? null,
-  createdAt: s.createdAt,
-  updatedAt: s.updatedAt,
-});
-
-export const saleStatusAt = (s: { startsAt: Date; endsAt: Date }, nowMs: number): SaleStatus =>
-  nowMs < s.startsAt.getTime() ? 'upcoming' : nowMs < s.endsAt.getTime() ? 'ongoing' : 'ended';
-
-export async function findSale(id: string): Promise<SaleLean> {
-  if (!Types.ObjectId.isValid(id)) throw SaleNotFoundError(id);
-  const sale = await FlashSale.findById(id).lean<SaleLean>();
-  if (!sale) throw SaleNotFoundError(id);
-  return sale;
-}
 
 export async function createSale(deps: AppDeps, input: TCreateSaleInput): Promise<SaleItem> {
   await deps.mongo();

@@ -1,3 +1,4 @@
+/** Settings for the engine and the models, from the environment (app, worker and scripts share them). */
 import { env } from '@/env';
 import type { EngineConfig } from '@/engine/config';
 
