@@ -20,7 +20,7 @@ import type { ServiceContext, ServiceHandle } from './lib/types.js';
 
 export type { ServiceHandle } from './lib/types.js';
 
-export interface StartServicesOptions extends ServiceContext {}
+export type StartServicesOptions = ServiceContext;
 
 export interface ServicesEnv extends Record<string, string> {
   REDIS_URL: string;
@@ -51,7 +51,7 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
     throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(describeError).join('\n'));
   }
 
-  const merged: Record<string, string> = Object.assign({}, ...handles.map((h) => h.env));
+  const merged: Record<string, string> = Object.assign({}, ...handles.map((h) => h.env)) as Record<string, string>;
   const env: ServicesEnv = {
     REDIS_URL: merged.REDIS_URL!,
     MONGODB_URI: merged.MONGODB_URI!,
@@ -68,7 +68,7 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
     for (const h of handles) {
       const p = h.proc;
       if (!p) continue;
-      p.exited.then(() => {
+      void p.exited.then(() => {
         if (!p.stopping) resolve(new ServiceError(h.name, `stopped unexpectedly (${p.describeExit()})`, p.logTail()));
       });
     }

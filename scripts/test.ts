@@ -12,6 +12,7 @@
 //                                    of the dev server, unless one answers at TEMPORAL_ADDRESS
 //   (with --only=e2e, extra args go to `playwright test` instead)
 import { existsSync, readdirSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { join, relative, sep } from 'node:path';
 import { startServices, type RunningServices } from './services.js';
 import { bold, describeError, fail, formatMs, green, red, say, yellow } from './lib/log.js';
@@ -75,7 +76,7 @@ function findTestFiles(): string[] {
     .sort();
 }
 
-const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+const stripAnsi = (s: string) => stripVTControlCharacters(s);
 
 /** Last value of a summary counter such as "ℹ pass 12" (node spec reporter) or "# pass 12" (TAP). */
 function lastCount(text: string, key: string): number | undefined {

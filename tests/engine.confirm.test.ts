@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import mongoose from 'mongoose';
 import { FlashSale, Order } from '@models/index';
+import { holdWorkflowId } from '@/engine/contract';
 import { queryHold } from '@/engine/temporal';
+import type { holdWorkflow } from '../temporal/workflows/hold.workflow';
 import { buy, confirm } from '@/server/orders/orders.service';
 import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 
@@ -91,7 +93,7 @@ describe('confirm record and hold deadline', () => {
     assert.equal(view.expiresAtMs, sale.endsAt.getTime(), "the workflow's timer");
 
     // At the end the workflow ends the hold with the sale; the unit goes back; a late confirm is refused.
-    const outcome = await (await engine.deps.temporal()).workflow.getHandle(`hold:${sale.id}:${email}`).result();
+    const outcome = await (await engine.deps.temporal()).workflow.getHandle<typeof holdWorkflow>(holdWorkflowId(sale.id, email)).result();
     assert.equal(outcome, 'closed');
     assert.ok(Date.now() >= sale.endsAt.getTime(), 'not before the sale end');
     await assert.rejects(api.orders.confirm({ flashSaleId: sale.id }), /sale has ended/);

@@ -8,6 +8,7 @@ import { saleKeys } from '@/engine/keys';
 import { fairnessReport, parseGrant } from '@/engine/fairness';
 import { saleWorkflowId } from '@/engine/contract';
 import { overview } from '@/server/queue/queue.service';
+import type { saleWorkflow } from '../temporal/workflows/sale.workflow';
 import { startEngine, openSale, shopper, uniqueEmail, waitFor, admin, type Engine } from './support/engine';
 import { runBuyer, saleLedger } from './support/crowd';
 
@@ -167,13 +168,13 @@ describe('fairness, expiry, window, reconciliation', () => {
       ),
     );
     const client = await engine.deps.temporal();
-    const figures = await client.workflow.getHandle(saleWorkflowId(sale.id)).result();
+    const figures = await client.workflow.getHandle<typeof saleWorkflow>(saleWorkflowId(sale.id)).result();
     const ledger = await saleLedger(engine, sale.id);
     console.log(`final figures ${JSON.stringify(figures)}; ledger ${JSON.stringify(ledger)}`);
     assert.ok(figures, 'the sale workflow recorded final figures');
     assert.equal(figures.sold + figures.stockLeft + figures.holdsLive, 12);
     assert.equal(figures.sold, ledger.paidOrders);
-    assert.ok(figures.sold > 0 && figures.sold <= 12);
+    assert.ok(figures.sold > 0 && figures.sold <= 12, `sold ${figures.sold}`);
     const doc = await FlashSale.findById(sale.id).lean();
     assert.equal(doc?.finalFigures?.sold, figures.sold, 'figures stored on the sale');
     const ov = await engine.as(admin).queue.overview({ flashSaleId: sale.id });

@@ -1,7 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlashSale, Order } from '@models/index';
+import { holdWorkflowId } from '@/engine/contract';
 import { queryHold } from '@/engine/temporal';
+import type { holdWorkflow } from '../temporal/workflows/hold.workflow';
 import { startEngine, openSale, shopper, uniqueEmail, waitFor, type Engine } from './support/engine';
 
 describe('purchase: buy -> held -> confirm', () => {
@@ -54,7 +56,7 @@ describe('purchase: buy -> held -> confirm', () => {
     const p = await api.orders.position({ flashSaleId: sale.id });
     assert.equal(p.status, 'purchased');
     // The confirm signal ends the hold workflow as confirmed (it would otherwise sleep to the deadline).
-    const result = await (await engine.deps.temporal()).workflow.getHandle(`hold:${sale.id}:${email}`).result();
+    const result = await (await engine.deps.temporal()).workflow.getHandle<typeof holdWorkflow>(holdWorkflowId(sale.id, email)).result();
     assert.equal(result, 'confirmed');
     await assert.rejects(api.orders.buy({ flashSaleId: sale.id }), /already bought/);
   });

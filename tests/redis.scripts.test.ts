@@ -67,7 +67,7 @@ describe('Lua scripts', () => {
     assert.deepEqual(grants.map((g) => g.arrival), Array.from({ length: 50 }, (_, i) => i + 1), 'granted in arrival order');
     assert.ok(grants.every((g) => g.via === 'buy'), 'granted at the buy');
     // Fast Pass threshold: ceil(50 * 10%) = 5, so the last 5 units went to the queue head only.
-    assert.deepEqual(grants.map((g) => g.mode), [...Array(45).fill('normal'), ...Array(5).fill('fastpass')]);
+    assert.deepEqual(grants.map((g) => g.mode), [...Array<string>(45).fill('normal'), ...Array<string>(5).fill('fastpass')]);
     const first = grants[0]!;
     const h = (await hold(id, first.email))!;
     assert.equal(h.state, 'held');

@@ -77,7 +77,7 @@ export async function startMongo(ctx: ServiceContext): Promise<ServiceHandle> {
     try {
       info = await mongoInfo(fromEnv, 10_000);
     } catch (e) {
-      throw new ServiceError(name, `MONGODB_URI ${redactUri(fromEnv)} does not answer a ping: ${e instanceof Error ? e.message : e}`);
+      throw new ServiceError(name, `MONGODB_URI ${redactUri(fromEnv)} does not answer a ping: ${e instanceof Error ? e.message : String(e)}`);
     }
     say(name, `using MONGODB_URI ${redactUri(fromEnv)} (${info.jongodb ? 'jongodb' : `MongoDB ${info.version ?? '?'}`}${info.setName ? `, replica set ${info.setName}` : ''})`);
     if (!info.setName) warn(name, 'MONGODB_URI is not a replica set: multi-document transactions will fail');
@@ -154,7 +154,7 @@ async function startMongod(bin: string, ctx: ServiceContext): Promise<ServiceHan
     if (!primary.ok) return fail(`replica set ${REPLSET} has no primary: ${primary.reason}`);
   } catch (e) {
     if (e instanceof ServiceError) throw e;
-    return fail(`cannot initiate replica set ${REPLSET}: ${e instanceof Error ? e.message : e}`);
+    return fail(`cannot initiate replica set ${REPLSET}: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
     await client.close(true).catch(() => {});
   }

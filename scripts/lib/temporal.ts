@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError, formatMs, say, warn } from './log.js';
-import { httpStatus, isLoopback, sleep, splitHostPort, tcpOpen, waitFor } from './net.js';
+import { httpStatus, isLoopback, splitHostPort, tcpOpen, waitFor } from './net.js';
 import { startPostgresService } from './temporal-postgres.js';
 import { dataDir, ensureDir, logsDir, rel, repoRoot } from './paths.js';
 import { spawnManaged } from './proc.js';
@@ -41,7 +41,7 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
       );
     }
     const added = await ensureSearchAttributes(address, namespace).catch((e: unknown) => {
-      throw new ServiceError(name, `cannot register search attributes on ${address}: ${e instanceof Error ? e.message : e}`);
+      throw new ServiceError(name, `cannot register search attributes on ${address}: ${e instanceof Error ? e.message : String(e)}`);
     });
     const uiUrl = defaultUiUrl(port);
     const uiUp = isLoopback(host) && (await httpStatus(uiUrl)) > 0;

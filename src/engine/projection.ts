@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
-import { holdStateQuery, type HoldView } from './contract';
+import { holdStateQuery } from './contract';
 import type { EngineDeps } from './deps';
 import { dispatchSale } from './dispatch';
 import { SaleNotFoundError, ServiceUnavailableError } from './errors';
@@ -112,7 +112,7 @@ async function liveBuyers(deps: EngineDeps, saleId: string) {
   const holds: RestoredHold[] = [];
   for (let i = 0; i < toQuery.length; i += QUERY_CONCURRENCY) {
     const views = await Promise.all(toQuery.slice(i, i + QUERY_CONCURRENCY).map((id) => client.workflow.getHandle(id).query(holdStateQuery)));
-    for (const v of views as HoldView[]) {
+    for (const v of views) {
       if ((v.state === 'held' || v.state === 'confirming') && v.token && v.expiresAtMs && v.arrival) {
         holds.push({ email: v.email, token: v.token, expiresAtMs: v.expiresAtMs, arrival: v.arrival, state: v.state });
       } else if (v.state === 'queued' && v.arrival) {

@@ -109,7 +109,7 @@ async function insertOrder(c: LeasedClaim): Promise<OrderView> {
       holdWorkflowId: holdWorkflowId(c.saleId, c.email),
       grantToken: c.token,
     });
-    return toOrderView(created.toObject() as OrderLean);
+    return toOrderView(created.toObject());
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
     const existing = await Order.findOne({ flashSaleId: c.saleId, userEmail: c.email }).lean<OrderLean>();

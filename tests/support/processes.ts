@@ -44,8 +44,8 @@ function start(args: string[], env: Record<string, string>, ready: RegExp): Prom
     out += d.toString();
     for (const l of listeners) l();
   };
-  proc.stdout!.on('data', onData);
-  proc.stderr!.on('data', onData);
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
 
   const waitFor: Child['waitFor'] = (re, count = 1, timeoutMs = 60_000) =>

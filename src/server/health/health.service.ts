@@ -38,7 +38,7 @@ export async function health(deps: AppDeps, opts: { roundTrip?: boolean } = {}) 
       await client.connection.workflowService.getSystemInfo({});
       if (!opts.roundTrip) return `namespace ${deps.config.temporalNamespace}`;
       const nonce = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      const result = await client.workflow.execute('healthWorkflow', {
+      const result = await client.workflow.execute<(nonce: string) => Promise<string>>('healthWorkflow', {
         taskQueue: deps.config.taskQueue,
         workflowId: healthWorkflowId(nonce),
         args: [nonce],
