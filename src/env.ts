@@ -43,7 +43,7 @@ const schema = z
     WORKER_CONCURRENCY: int(10, 1, 1000),
     CRITICAL_LOCK_TTL_MS: int(200, 10, 60_000),
     /** How often a queued hold re-checks on its own (grants normally arrive by signal). */
-    QUEUE_RECHECK_SECONDS: int(60, 1, 3600),
+    QUEUE_RECHECK_SECONDS: int(300, 1, 3600),
     /** How often the sale workflow runs the dispatcher while buyers wait. */
     SALE_TICK_SECONDS: int(5, 1, 3600),
     /** Extra life of a hold's Redis key beyond the hold, so the key is a backstop, not the timer. */

@@ -37,7 +37,7 @@ export async function dispatchSale(deps: EngineDeps, saleId: string): Promise<Gr
   if (grants.length) {
     recordGrant('dispatch', grants.length);
     const client = await deps.temporal();
-    await Promise.all(grants.map((g) => signalHold(client, deps.config, { saleId, email: g.email, arrival: g.arrival }, 'granted')));
+    await Promise.all(grants.map((g) => signalHold(client, deps.config, { saleId, email: g.email, arrival: g.arrival, state: 'held' }, 'granted')));
   }
   return grants;
 }

@@ -35,16 +35,18 @@ export interface HoldRef {
   email: string;
   /** The buyer's arrival sequence, when known: kept as ArrivalSeq so a restore can rebuild the queue. */
   arrival?: number;
+  /** The HoldState it starts with (a buyer granted at the buy starts held: one search-attribute upsert less). */
+  state?: 'queued' | 'held';
 }
 
-const holdStartOptions = (config: EngineConfig, { saleId, email, arrival }: HoldRef) => ({
+const holdStartOptions = (config: EngineConfig, { saleId, email, arrival, state = 'queued' }: HoldRef) => ({
   taskQueue: config.taskQueue,
   workflowId: holdWorkflowId(saleId, email),
   args: [{ saleId, email }] as [HoldArgs],
   typedSearchAttributes: [
     { key: SaleIdAttr, value: saleId },
     { key: BuyerEmailAttr, value: email },
-    { key: HoldStateAttr, value: 'queued' },
+    { key: HoldStateAttr, value: state },
     ...(arrival ? [{ key: ArrivalSeqAttr, value: arrival }] : []),
   ],
 });

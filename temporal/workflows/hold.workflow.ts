@@ -36,6 +36,8 @@ const { holdStep } = proxyLocalActivities<Activities>({
 export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   const { saleId, email } = args;
   let state: HoldState = 'queued';
+  // The HoldState search attribute as set (at the start, or since): upserted only when it changes.
+  let announced = workflowInfo().typedSearchAttributes.get(HoldStateAttr) ?? 'queued';
   let token: string | undefined;
   let expiresAtMs: number | undefined;
   let arrival: number | undefined;
@@ -54,8 +56,9 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival }));
 
   const setState = (next: HoldState) => {
-    if (next === state) return;
     state = next;
+    if (next === announced) return;
+    announced = next;
     upsertSearchAttributes([{ key: HoldStateAttr, value: next }]);
   };
 

@@ -121,14 +121,11 @@ export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): P
     case 'sold_out':
       throw SoldOutError();
   }
-  const hold = { saleId: flashSaleId, email, arrival: r.arrival };
-  if (r.grantedNow) {
-    recordGrant('buy');
-    // Wakes the workflow of a buyer who was already queued, or starts it: its timer guards the hold.
-    tellHold(deps, hold, 'granted');
-  } else if (r.joinedNow) {
-    tellHold(deps, hold, 'start');
-  }
+  if (r.grantedNow) recordGrant('buy');
+  // A new buyer's workflow is started (already `held` when granted now: no upsert needed); a
+  // queued buyer granted on a second buy is woken. Either way its first step reads Redis.
+  if (r.joinedNow) tellHold(deps, { saleId: flashSaleId, email, arrival: r.arrival, state: r.grantedNow ? 'held' : 'queued' }, 'start');
+  else if (r.grantedNow) tellHold(deps, { saleId: flashSaleId, email, arrival: r.arrival }, 'granted');
   // Free units and nobody granted: the heads ahead (e.g. a Fast Pass head) are the dispatcher's.
   if (r.status === 'queued' && r.view!.stock > 0) dispatchInBackground(deps, flashSaleId);
   const view = toPosition(r.view!, deps.config.holdTtlSec);
