@@ -59,6 +59,13 @@ async function pool(count: number, fn: (i: number) => Promise<unknown>) {
 
 const engine = await startEngine({ holdTtlSec: 60 });
 try {
+  // The Redis scripts alone, on one sale (one hash slot: what a Redis Cluster shard serves for it).
+  const scriptSale = await openSale(engine, buyers);
+  const settings = { holdTtlMs: 60_000, graceMs: 5_000, fastPassPercent: 1, leaseMs: 30_000, recheckMs: 300_000 };
+  const scriptBuys = await pool(buyers, (i) => engine.deps.scripts.buy(scriptSale.id, `s-${i}@example.com`, settings));
+  const scriptSnapshots = await pool(buyers, (i) => engine.deps.scripts.snapshot(scriptSale.id, `s-${i}@example.com`));
+  const scriptClaims = await pool(buyers, (i) => engine.deps.scripts.claim(scriptSale.id, `s-${i}@example.com`, 30_000));
+
   const sale = await openSale(engine, units);
   const client = await engine.deps.temporal();
   console.log(`bench: ${buyers} buyers, concurrency ${concurrency}, ${units} units, Mongo: ${process.env.MONGO_KIND}`);
@@ -84,13 +91,18 @@ try {
   const row = (name: string, r: typeof buys) =>
     `| ${name} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`;
   console.log('\n| operation | per second | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: |');
+  console.log(row('buy-10.lua alone (join + grant), one sale', scriptBuys));
+  console.log(row('snapshot-10.lua alone (a position read)', scriptSnapshots));
+  console.log(row('claim-10.lua alone (a confirm\'s first step)', scriptClaims));
   console.log(row('buy (one Lua step; workflow start in the background)', buys));
   console.log(row(`confirm (${held.length} holds: claim, MongoDB step, consume)`, confirms));
   console.log(row('bare Temporal workflow start', starts));
   console.log(`\nbuy rate / raw workflow-start rate = ${(buys.perSec / starts.perSec).toFixed(2)}`);
   console.log(`workflow starts and signals finished ${(drainMs / 1000).toFixed(1)} s after the last answer`);
   console.log(`queue after the run: ${ledger.queueSize} queued, ${ledger.holdsLive} holds, stock ${ledger.redisStock}`);
-  await engine.as({ email: 'bench@example.com', role: 'admin' }).sales.update({ id: sale.id, endsAt: new Date(Date.now() + 100) });
+  for (const id of [sale.id, scriptSale.id]) {
+    await engine.as({ email: 'bench@example.com', role: 'admin' }).sales.update({ id, endsAt: new Date(Date.now() + 100) });
+  }
 } finally {
   await engine.stop();
   await services.stop();
