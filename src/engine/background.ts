@@ -9,6 +9,8 @@ import { metrics } from './metrics';
 
 interface Job {
   key: string;
+  /** Jobs of one lane run one after the other, in order (e.g. the messages to one workflow). */
+  lane?: string;
   run: () => Promise<unknown>;
   attempt: number;
 }
@@ -24,6 +26,8 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
   const pending: Job[] = [];
   /** Keys of jobs not started yet: a job already running may have delivered, so it does not count. */
   const waiting = new Set<string>();
+  /** Lanes with a job running or waiting to retry. */
+  const busyLanes = new Set<string>();
   let total = 0;
   let inFlight = 0;
   let failures = 0;
@@ -31,25 +35,33 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
 
   const gauge = () => metrics().appMetrics.messagesPending.set(total);
 
+  /** The first waiting job whose lane is free, taken off the list. */
+  function next(): Job | undefined {
+    const i = pending.findIndex((j) => !j.lane || !busyLanes.has(j.lane));
+    return i < 0 ? undefined : pending.splice(i, 1)[0];
+  }
+
   function pump() {
-    while (inFlight < maxInFlight && pending.length) {
-      const job = pending.shift()!;
-      waiting.delete(job.key);
+    for (let job = inFlight < maxInFlight ? next() : undefined; job; job = inFlight < maxInFlight ? next() : undefined) {
+      const j = job;
+      waiting.delete(j.key);
+      if (j.lane) busyLanes.add(j.lane);
       inFlight++;
-      job
-        .run()
+      j.run()
         .then(
-          finish,
+          () => finish(j),
           (err: unknown) => {
-            if (++job.attempt < maxAttempts) {
-              const delay = Math.min(5_000, retryDelayMs * 2 ** (job.attempt - 1));
+            if (++j.attempt < maxAttempts) {
+              // The lane stays busy while it waits: later messages of the lane keep their order.
+              const delay = Math.min(5_000, retryDelayMs * 2 ** (j.attempt - 1));
               setTimeout(() => {
-                pending.push(job);
+                pending.unshift(j);
+                if (j.lane) busyLanes.delete(j.lane);
                 pump();
               }, delay).unref();
             } else {
-              if (failures++ % 100 === 0) console.error(`[engine] gave up on ${job.key} after ${maxAttempts} attempts (${failures} so far):`, (err as Error)?.message ?? err);
-              finish();
+              if (failures++ % 100 === 0) console.error(`[engine] gave up on ${j.key} after ${maxAttempts} attempts (${failures} so far):`, (err as Error)?.message ?? err);
+              finish(j);
             }
           },
         )
@@ -60,7 +72,8 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
     }
   }
 
-  function finish() {
+  function finish(job: Job) {
+    if (job.lane) busyLanes.delete(job.lane);
     total--;
     gauge();
     if (total === 0) {
@@ -70,13 +83,16 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
   }
 
   return {
-    /** Runs `run` soon; a job with the same key still waiting to start makes this a no-op. */
-    run(key: string, run: () => Promise<unknown>): void {
+    /**
+     * Runs `run` soon; a job with the same key still waiting to start makes this a no-op. Jobs of
+     * the same `lane` run one at a time, in the order they were asked for.
+     */
+    run(key: string, run: () => Promise<unknown>, lane?: string): void {
       if (waiting.has(key)) return;
       waiting.add(key);
       total++;
       gauge();
-      pending.push({ key, run, attempt: 0 });
+      pending.push({ key, lane, run, attempt: 0 });
       pump();
     },
     /** Jobs waiting, running or waiting to retry. */

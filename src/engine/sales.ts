@@ -4,6 +4,9 @@ import type { SaleFigures } from './contract';
 import type { EngineDeps } from './deps';
 import { dispatchSale, sweepOrphanHolds } from './dispatch';
 import { ensureSaleInRedis, type SaleFacts } from './projection';
+import { holdSettings } from './config';
+import { saleKeys } from './keys';
+import { recordRelease } from './metrics';
 
 /** The sale workflow's tick: rebuild the sale if Redis lost it, recover orphaned holds, promote queue heads. */
 export async function tickSale(deps: EngineDeps, saleId: string): Promise<{ waiting: boolean }> {
@@ -14,9 +17,16 @@ export async function tickSale(deps: EngineDeps, saleId: string): Promise<{ wait
   return { waiting: s.queueSize > 0 || s.holdsLive > 0 };
 }
 
-/** At the sale's end: the queue empties (closed), and the figures that must reconcile are stored. */
+/**
+ * At the sale's end: the queue empties, unpaid holds end with the sale (their deadline is the end,
+ * or later if an admin moved the end earlier), and the figures that must reconcile are stored.
+ */
 export async function closeSale(deps: EngineDeps, saleId: string): Promise<SaleFigures> {
   await deps.scripts.close(saleId);
+  for (const email of await deps.redis.hkeys(saleKeys(saleId).holds)) {
+    const step = await deps.scripts.step(saleId, email, 'check', holdSettings(deps.config));
+    if (step.kind === 'released') recordRelease(step.outcome);
+  }
   const snap = await deps.scripts.snapshot(saleId);
   const sale = await FlashSale.findById(saleId).lean<SaleFacts>();
   const figures: SaleFigures = {

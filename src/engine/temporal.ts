@@ -3,7 +3,7 @@
  * signal-with-start). Nothing here waits on a workflow task: a start or signal returns once the
  * server has recorded it, and the app sends them in the background (see background.ts).
  */
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { EngineConfig } from './config';
 import {
   ArrivalSeqAttr,
@@ -62,12 +62,21 @@ const SIGNALS = { granted: grantedSignal, confirmed: confirmedSignal, cancel: ca
 export type HoldSignal = keyof typeof SIGNALS;
 
 /**
- * Wakes the buyer's hold workflow, starting it if it does not run (its start was lost, or it has
- * already finished and the buyer is back): the workflow then reads Redis and does what is due.
+ * Wakes the buyer's hold workflow, starting it if it does not run: the workflow then reads Redis and
+ * does what is due. A grant starts a new run even where an earlier one ended (the buyer came back);
+ * a confirm or a cancel does not, since a run that ended already reached its outcome.
  */
 export async function signalHold(client: Client, config: EngineConfig, hold: HoldRef, signal: HoldSignal): Promise<void> {
   const done = timeWorkflowMessage(`signal_with_start:${signal}`);
-  await client.workflow.signalWithStart('holdWorkflow', { ...holdStartOptions(config, hold), signal: SIGNALS[signal] });
+  try {
+    await client.workflow.signalWithStart('holdWorkflow', {
+      ...holdStartOptions(config, hold),
+      signal: SIGNALS[signal],
+      ...(signal === 'granted' ? {} : { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
   done();
 }
 

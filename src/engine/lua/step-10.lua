@@ -34,9 +34,10 @@ if h then
     drop_hold(email, h.token, 'cancelled')
     return { 'released', 'cancelled' }
   end
-  if now >= h.expiresAt then
-    -- A hold cut short by the sale's end closed with the sale; otherwise its time ran out.
-    local outcome = now >= tonumber(redis.call('HGET', META, 'endsAt') or '0') and 'closed' or 'expired'
+  -- A hold ends with its time or with the sale (whose end an admin may have moved earlier).
+  local endsAt = tonumber(redis.call('HGET', META, 'endsAt'))
+  if now >= h.expiresAt or now >= endsAt then
+    local outcome = now >= endsAt and 'closed' or 'expired'
     drop_hold(email, h.token, outcome)
     return { 'released', outcome }
   end

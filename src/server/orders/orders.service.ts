@@ -86,13 +86,22 @@ function toPosition(snap: BuyerSnapshot, holdTtlSec: number): PositionView {
   };
 }
 
-/** Sends a message to the buyer's hold workflow off the request path (with retries). */
+/**
+ * Sends a message to the buyer's hold workflow off the request path (with retries). One buyer's
+ * messages go one at a time, in order: a `confirmed` never overtakes the `start` it follows (which
+ * would then start a second run of a workflow that already ended).
+ */
 function tellHold(deps: AppDeps, hold: HoldRef, message: 'start' | HoldSignal): void {
-  deps.background.run(`${message}:${hold.saleId}:${hold.email}`, async () => {
-    const client = await deps.temporal();
-    if (message === 'start') await startHold(client, deps.config, hold);
-    else await signalHold(client, deps.config, hold, message);
-  });
+  const lane = `${hold.saleId}:${hold.email}`;
+  deps.background.run(
+    `${message}:${lane}`,
+    async () => {
+      const client = await deps.temporal();
+      if (message === 'start') await startHold(client, deps.config, hold);
+      else await signalHold(client, deps.config, hold, message);
+    },
+    lane,
+  );
 }
 
 /** A sale Redis does not have (lost in an outage) is rebuilt first; 503 while that runs. */
