@@ -130,7 +130,8 @@ export function markdown(r: BenchReport): string {
   out('## Temporal actions per buyer', '');
   out(
     `Counted from the histories of the sale's ${int(a.buyers)} hold workflows (every run; visibility query \`SaleId = '<sale>'\`) and of its sale workflow, ` +
-      `read in ${a.readSec.toFixed(1)} s${a.stillRunning ? `; ${a.stillRunning} were still running and count as far as they got` : ''}. ` +
+      `read in ${a.readSec.toFixed(1)} s${a.stillRunning ? `; ${a.stillRunning} were still running and count as far as they got` : ''}` +
+      `${a.extraRuns ? `; ${a.extraRuns} extra runs (a buyer's workflow continued as new, or started again after it had closed)` : ''}. ` +
       '"Actions" is what Temporal bills: starts + signals + updates + activities + local activities (marker events) + timers + search-attribute upserts; workflow tasks are shown beside them.',
     '',
   );

@@ -78,6 +78,8 @@ export interface SaleActions {
   allBuyers: GroupActions;
   /** Hold workflows still running when their histories were read (counted as far as they got). */
   stillRunning: number;
+  /** Hold-workflow runs beyond one per buyer (continue-as-new, or a start after the first run closed). */
+  extraRuns: number;
   saleWorkflow: ActionCounts;
   /** Seconds the listing and history reads took. */
   readSec: number;
@@ -143,6 +145,7 @@ export async function saleActions(client: Client, saleId: string, groupOf: (emai
     groups,
     allBuyers: { buyers: perBuyer.size, total: all, perBuyer: divideCounts(all, perBuyer.size) },
     stillRunning: new Set(runs.filter((r) => r.running).map((r) => r.workflowId)).size,
+    extraRuns: runs.length - new Set(runs.map((r) => r.workflowId)).size,
     saleWorkflow,
     readSec: (Date.now() - t0) / 1000,
   };
