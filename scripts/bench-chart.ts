@@ -34,7 +34,14 @@ function main(): void {
   const file = resolve(files[0]!);
   let parsed: z.infer<typeof ZReport>;
   try {
-    const r = ZReport.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const json = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if ((json as { kind?: unknown } | null)?.kind === 'comparison') {
+      // --temporal=postgres writes a comparison above the runs' own reports, which have the charts.
+      const runs = Object.values((json as { runs?: Record<string, string> }).runs ?? {}).map((r) => rel(join(dirname(file), r)));
+      fail('bench:chart', `${rel(file)} compares runs and has no chart of its own; redraw a run's: ${runs.join(' or ')}`);
+      process.exit(2);
+    }
+    const r = ZReport.safeParse(json);
     if (!r.success) {
       fail('bench:chart', `${rel(file)} is not a bench report: ${z.prettifyError(r.error).replace(/\n/g, '; ')}`);
       process.exit(2);

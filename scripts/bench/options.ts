@@ -20,12 +20,22 @@ export interface BenchOptions {
   skipCeiling: boolean;
   /** Reuse the shared Temporal and MongoDB (npm run services) instead of private, fresh ones. */
   sharedServices: boolean;
-  /** Temporal server to start: the dev server (SQLite) or the real server on PostgreSQL. */
+  /**
+   * dev: the scenario on the Temporal dev server (SQLite). postgres: the scenario on the dev server,
+   * then on the real server on PostgreSQL, in one command, compared side by side.
+   */
   temporal: TemporalKind;
+  /** Longest wait, after the sale's end, for its hold workflows to close before their histories are read. */
+  settleSec: number;
+  /** Bare workflow starts of the start-rate probe on each Temporal server (0: no probe). */
+  probeStarts: number;
   port: number;
   out?: string;
   build: boolean;
 }
+
+/** Rate-limit window of the bench's app (the limits stay on, raised per address: see BenchOptions). */
+export const RATE_WINDOW_SEC = 10;
 
 export const DEFAULTS: BenchOptions = {
   vus: 500,
@@ -43,6 +53,8 @@ export const DEFAULTS: BenchOptions = {
   skipCeiling: false,
   sharedServices: false,
   temporal: 'dev',
+  settleSec: 90,
+  probeStarts: 300,
   port: 3300,
   build: true,
 };
@@ -63,10 +75,16 @@ export const USAGE = `npm run bench -- [options]
   --ceiling-s=S        seconds per target of the hot-read ceiling run (default ${DEFAULTS.ceilingSec})
   --ceiling-vus=N      closed-loop VUs of the ceiling run (default ${DEFAULTS.ceilingVus})
   --skip-ceiling       skip the hello-world ceiling comparison
-  --shared-services    reuse the Temporal and MongoDB of npm run services (default: a private, empty
-                       Temporal dev server and jongodb for this run; Redis is always shared)
-  --temporal=dev|postgres  the Temporal server to start: the dev server (SQLite, default) or the real
-                       server on PostgreSQL with 4 history shards (fresh databases for the run)
+  --shared-services    reuse the Redis, Temporal and MongoDB of npm run services (default: a private,
+                       empty Redis, Temporal server and jongodb for each run, so counters such as
+                       Redis's commandstats see this run only)
+  --temporal=dev|postgres  dev (default): the scenario on a Temporal dev server (SQLite); postgres: the
+                       scenario on the dev server, then on the real server on PostgreSQL (4 history
+                       shards, fresh databases), and a side-by-side comparison of the two
+  --settle=S           after the sale ends, wait up to S s for its hold workflows to close before
+                       counting their Temporal actions (default ${DEFAULTS.settleSec})
+  --probe-starts=N     bare workflow starts timed on each Temporal server after the scenario
+                       (default ${DEFAULTS.probeStarts}; 0: none)
   --port=N             app port (default ${DEFAULTS.port}; the hello-world server uses the next one)
   --out=DIR            report directory (default reports/bench-<timestamp>)
   --no-build           do not run npm run build when .next/BUILD_ID is missing (fail instead)
@@ -76,7 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS };
   const int = (name: string, v: string, min: number) => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
     return n;
   };
   for (const arg of argv) {
@@ -115,6 +133,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       case 'per-email': o.perEmail = int(key, v, 1); break;
       case 'hold-ttl': o.holdTtlSec = int(key, v, 5); break;
       case 'worker-concurrency': o.workerConcurrency = int(key, v, 1); break;
+      case 'settle': o.settleSec = int(key, v.replace(/s$/, ''), 0); break;
+      case 'probe-starts': o.probeStarts = int(key, v, 0); break;
       case 'ceiling-s': o.ceilingSec = int(key, v, 2); break;
       case 'ceiling-vus': o.ceilingVus = int(key, v, 1); break;
       case 'port': o.port = int(key, v, 1); break;

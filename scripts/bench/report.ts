@@ -1,7 +1,13 @@
-// The bench report: figures gathered from k6, MongoDB, Redis, the metrics endpoints and /proc,
-// written as report.json and report.md (beside chart.png / chart.svg).
+// The bench report of one run: its shape (report.json), the reference figures it is compared
+// with, and its assembly from the stack, the options and the run's figures.
+import type { TemporalKind } from '../lib/types.js';
 import type { ChartPoint } from './chart.js';
-import type { MachineInfo } from './system.js';
+import type { RunFigures } from './figures.js';
+import { RATE_WINDOW_SEC, stagesOf, type BenchOptions } from './options.js';
+import type { Stack } from './stack.js';
+import type { StartProbe } from './start-probe.js';
+import { machineInfo, type MachineInfo } from './system.js';
+import type { SaleActions } from './temporal-actions.js';
 
 /** The original system's published k6 run (seed documentation, section 10.2). */
 export const SEED = {
@@ -17,6 +23,23 @@ export const SEED = {
   requests: 381_924,
 };
 
+/**
+ * The same scenario before the engine rewrite (confirm as a workflow Update), 2,000 VUs / 1,000 units
+ * on this kind of machine: docs/benchmarks/2000-vus-seed-scenario/report.json, and issue 8's run
+ * for the figures that report lacks (buy-to-paid, Temporal actions).
+ */
+export const BEFORE_REWRITE = {
+  source: 'docs/benchmarks/2000-vus-seed-scenario (2,000 VUs, 1,000 units); buy-to-paid and actions: issue 8',
+  confirmClientMs: { p50: 17385, p95: 32616, p99: 34248 },
+  confirmServerMs: { p50: 18810, p95: 47903, p99: 57581 },
+  buyClientP95Ms: 494,
+  buyServerP95Ms: 493,
+  holdToConfirmMs: { p50: 17385, p95: 32616 },
+  buyToPaidP50Ms: 17254,
+  temporalActionsPerBuyer: 3,
+  temporalActionsNote: '2,138 buyers cost ~6,400 actions',
+};
+
 export interface Latency {
   count: number;
   avg: number;
@@ -29,6 +52,52 @@ export interface Latency {
 export interface EndpointFigures extends Latency {
   reqPerSec: number;
   failureRate: number;
+}
+
+/** A server-side latency from the app's histogram (interpolated within buckets). */
+export interface ServerLatency {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** One of issue 8's targets, measured. */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface CostFigures {
+  /** Buyers who joined the queue (the sale's arrival counter in Redis). */
+  buyers: number;
+  paid: number;
+  /** Requests the app served during the load (its own histogram's count). */
+  requests: number;
+  redis: {
+    /** All commands, those run inside Lua scripts included (Redis counts both). */
+    calls: number;
+    callsPerBuyer: number;
+    callsPerRequest: number;
+    scriptCallsPerBuyer: number;
+    cpuSec: number;
+    cpuMsPerBuyer: number;
+    commands: { name: string; calls: number; perBuyer: number; usecPerCall: number }[];
+  };
+  mongo: {
+    source: string;
+    ops: Record<string, number>;
+    total: number;
+    perBuyer: number;
+    perPaid: number;
+    /** Writes per paid order the engine makes (decrement with marker, order insert, marker removal). */
+    engineWritesPerConfirm: number;
+  };
+  /** CPU seconds per process group from the load's start until the workflows settled. */
+  cpuSec: Record<string, { total: number; perBuyerMs: number }>;
+  appCpuSecPer1000Requests: number;
+  saleDoc: { bytesBefore: number; bytesAfter: number; pendingGrantsAfter: number };
 }
 
 export interface BenchReport {
@@ -48,6 +117,12 @@ export interface BenchReport {
     workerConcurrency: number;
     rateLimit: { enabled: boolean; windowSec: number; buyPerIp: number; buyPerEmail: number; confirmPerIp: number; confirmPerEmail: number };
     appMode: string;
+    /** Which Temporal server this run used. */
+    temporalServer: TemporalKind;
+    /** SHOPPER_AUTH and BOT_CHALLENGE of the app and worker. */
+    shopperAuth: string;
+    botChallenge: string;
+    settleSec: number;
     services: string;
   };
   results: {
@@ -59,8 +134,13 @@ export interface BenchReport {
     reqPerSecDuringScenario: number;
     peakReqPerSec: number;
     failureRate: number;
+    failedRequests: number;
     latencyMs: Latency;
     endpoints: Record<string, EndpointFigures>;
+    confirmMs: { client: Latency; server: ServerLatency };
+    buyMs: { client: Latency; server: ServerLatency };
+    /** k6 fs_t_journey: from the buy request to the paid answer. */
+    buyToPaidMs: Latency;
     buyToHoldMs: Latency;
     holdToConfirmMs: Latency;
     buyAttempts: number;
@@ -77,9 +157,17 @@ export interface BenchReport {
     paidEqualsStock: boolean;
     fifoInversions: number;
     fastPassInversions: number;
+    overtakes: number;
+    overtaken: number;
+    leftWithoutUnit: number;
     reconciliationBalanced: boolean;
     soldOutAfterSec: number | null;
+    saleEnd: { saleClosed: boolean; closeWaitSec: number; holdsStillRunning: number; settleWaitSec: number };
   };
+  targets: TargetCheck[];
+  temporalActions: SaleActions;
+  costs: CostFigures;
+  startProbe?: StartProbe;
   ceiling?: {
     vus: number;
     eachSec: number;
@@ -88,139 +176,82 @@ export interface BenchReport {
   engine: {
     workflowStartMs: { op: string; count: number; p50: number; p95: number; p99: number }[];
     activityMs: { activity: string; count: number; p50: number; p95: number; waitP50: number; waitP95: number; errors: number }[];
-    serverLatencyMs: { route: string; count: number; p50: number; p95: number; p99: number }[];
+    serverLatencyMs: ({ route: string } & ServerLatency)[];
     cpuPercentOfOneCore: Record<string, { avg: number; max: number }>;
     machineCpuPercent: { avg: number; max: number };
     eventLoopLagP99Ms: number | null;
   };
   timeline: ChartPoint[];
   seed: typeof SEED;
+  beforeRewrite: typeof BEFORE_REWRITE;
   files: Record<string, string>;
 }
 
-const ms = (v: number) => (Number.isFinite(v) ? (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`) : 'n/a');
-const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a');
-const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
-const verdict = (ok: boolean) => (ok ? 'yes' : '**no**');
-
-export function markdown(r: BenchReport): string {
-  const x = r.results;
-  const s = r.settings;
-  const m = r.machine;
-  const lines: string[] = [];
-  lines.push(`# Flash-sale benchmark, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
-  lines.push('');
-  lines.push(
-    `${s.vus.toLocaleString('en-US')} virtual users (k6 ${m.k6.replace(/^k6 /, '')}) against ${s.stock.toLocaleString('en-US')} units, ` +
-      `${s.durationSec} s scenario, on ${m.cores} vCPU (${m.cpuModel}), with k6 on the same machine. Command: \`${r.command}\`.`,
-  );
-  lines.push('');
-  lines.push('## Against the original system');
-  lines.push('');
-  lines.push(`| figure | this run | original (seed, ${SEED.vus} VUs) | better? |`);
-  lines.push('| --- | ---: | ---: | :---: |');
-  lines.push(`| requests per second (k6 \`http_reqs\` rate) | ${int(x.reqPerSec)} | ${int(SEED.reqPerSec)} | ${verdict(x.reqPerSec > SEED.reqPerSec)} |`);
-  lines.push(`| p95 latency | ${ms(x.latencyMs.p95)} | ${ms(SEED.p95Ms)} | ${verdict(x.latencyMs.p95 < SEED.p95Ms)} |`);
-  lines.push(`| p99 latency | ${ms(x.latencyMs.p99)} | ${ms(SEED.p99Ms)} | ${verdict(x.latencyMs.p99 < SEED.p99Ms)} |`);
-  lines.push(`| failed requests | ${pct(x.failureRate)} | ${pct(SEED.failureRate)} | ${verdict(x.failureRate < 0.01)} (< 1%) |`);
-  lines.push(`| buy-to-hold median | ${ms(x.buyToHoldMs.p50)} | ${ms(SEED.buyToHoldMedMs)} | ${verdict(x.buyToHoldMs.p50 < 1000)} (< 1 s) |`);
-  lines.push(`| buy-to-hold p95 | ${ms(x.buyToHoldMs.p95)} | ${ms(SEED.buyToHoldP95Ms)} | ${verdict(x.buyToHoldMs.p95 < SEED.buyToHoldP95Ms)} |`);
-  lines.push(`| oversold units | ${x.oversell} | 0 | ${verdict(x.oversell === 0)} |`);
-  lines.push(`| paid orders == stock | ${x.paidOrders} / ${x.stock} | - | ${verdict(x.paidEqualsStock)} |`);
-  lines.push('');
-  lines.push(`k6 thresholds (failures < 1%, p95 < 2 s, p99 < 5 s, paid <= stock): **${x.thresholdsPassed ? 'passed' : 'FAILED'}**.`);
-  lines.push('');
-  lines.push('![requests per second and latency over time](chart.png)');
-  lines.push('');
-  lines.push('## Flash sale');
-  lines.push('');
-  lines.push('| figure | value |');
-  lines.push('| --- | ---: |');
-  lines.push(`| HTTP requests | ${int(x.requests)} |`);
-  lines.push(`| requests per second during the scenario / peak ${'(per time bucket)'} | ${int(x.reqPerSecDuringScenario)} / ${int(x.peakReqPerSec)} |`);
-  lines.push(`| latency p50 / p95 / p99 / max | ${ms(x.latencyMs.p50)} / ${ms(x.latencyMs.p95)} / ${ms(x.latencyMs.p99)} / ${ms(x.latencyMs.max)} |`);
-  lines.push(`| failure rate | ${pct(x.failureRate)} |`);
-  lines.push(`| buy attempts / holds / paid (confirm 200) / confirm failures | ${int(x.buyAttempts)} / ${int(x.holds)} / ${int(x.confirms)} / ${int(x.confirmFailures)} |`);
-  lines.push(`| buy-to-hold p50 / p95 / max (client side, includes poll spacing) | ${ms(x.buyToHoldMs.p50)} / ${ms(x.buyToHoldMs.p95)} / ${ms(x.buyToHoldMs.max)} |`);
-  lines.push(`| hold-to-confirm p50 / p95 | ${ms(x.holdToConfirmMs.p50)} / ${ms(x.holdToConfirmMs.p95)} |`);
-  lines.push(`| holds per second: average over the grant window / peak second | ${x.holdsPerSec.average.toFixed(1)} (${x.holdsPerSec.grantWindowSec.toFixed(1)} s) / ${x.holdsPerSec.peak} |`);
-  lines.push(`| sold out after (scenario time) | ${x.soldOutAfterSec === null ? 'not sold out' : `${x.soldOutAfterSec.toFixed(1)} s`} |`);
-  lines.push(`| give-ups (shoppers who found it sold out / ended) | ${int(x.giveUps)} |`);
-  lines.push(`| rate-limited answers (429) | ${int(x.rateLimited)} |`);
-  lines.push(`| paid orders in MongoDB / units sold (MongoDB) / stock | ${x.paidOrders} / ${x.unitsSoldMongo} / ${x.stock} |`);
-  lines.push(`| oversold units | ${x.oversell} |`);
-  lines.push(`| FIFO inversions (all grants / Fast Pass grants) | ${x.fifoInversions} / ${x.fastPassInversions} |`);
-  lines.push(`| reconciliation (sold + stock + live holds == initial) | ${x.reconciliationBalanced ? 'balanced' : '**unbalanced**'} |`);
-  lines.push('');
-  lines.push('### Per endpoint (client side, k6)');
-  lines.push('');
-  lines.push('| endpoint | requests | req/s | p50 | p95 | p99 | failed |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const [name, e] of Object.entries(x.endpoints)) {
-    lines.push(`| ${name} | ${int(e.count)} | ${int(e.reqPerSec)} | ${ms(e.p50)} | ${ms(e.p95)} | ${ms(e.p99)} | ${pct(e.failureRate)} |`);
-  }
-  lines.push('');
-  if (r.ceiling) {
-    const c = r.ceiling;
-    lines.push('## Hot reads beside a plain Node `http` hello-world (same machine, same run)');
-    lines.push('');
-    lines.push(`Closed loop, ${c.vus} VUs, ${c.eachSec} s per target, one target after the other; both servers are single Node processes.`);
-    lines.push('');
-    lines.push('| target | req/s | p50 | p95 | failed | ratio to hello-world |');
-    lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const [name, t] of Object.entries(c.targets)) {
-      lines.push(`| ${name} | ${int(t.reqPerSec)} | ${ms(t.p50)} | ${ms(t.p95)} | ${pct(t.failureRate)} | ${(t.ratioToHello * 100).toFixed(0)}% |`);
-    }
-    lines.push('');
-  }
-  lines.push('## Where the time goes (server side, during the scenario)');
-  lines.push('');
-  lines.push('CPU per process group, percent of one core (the machine has ' + `${m.cores}` + ' cores; 100% = one core busy):');
-  lines.push('');
-  lines.push('| process | average | peak |');
-  lines.push('| --- | ---: | ---: |');
-  for (const [name, c] of Object.entries(r.engine.cpuPercentOfOneCore)) lines.push(`| ${name} | ${c.avg.toFixed(0)}% | ${c.max.toFixed(0)}% |`);
-  lines.push(`| whole machine (all cores) | ${r.engine.machineCpuPercent.avg.toFixed(0)}% | ${r.engine.machineCpuPercent.max.toFixed(0)}% |`);
-  lines.push('');
-  if (r.engine.eventLoopLagP99Ms !== null) lines.push(`App event-loop lag p99 (prom-client, at the end): ${ms(r.engine.eventLoopLagP99Ms)}.`);
-  lines.push('');
-  lines.push('| workflow start (Temporal client) | count | p50 | p95 | p99 |');
-  lines.push('| --- | ---: | ---: | ---: | ---: |');
-  for (const w of r.engine.workflowStartMs) lines.push(`| ${w.op} | ${int(w.count)} | ${ms(w.p50)} | ${ms(w.p95)} | ${ms(w.p99)} |`);
-  lines.push('');
-  lines.push('| activity (worker) | count | run p50 | run p95 | wait to start p50 | wait to start p95 | errors |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const a of r.engine.activityMs) {
-    lines.push(`| ${a.activity} | ${int(a.count)} | ${ms(a.p50)} | ${ms(a.p95)} | ${ms(a.waitP50)} | ${ms(a.waitP95)} | ${int(a.errors)} |`);
-  }
-  lines.push('');
-  lines.push('| route (app, server side) | count | p50 | p95 | p99 |');
-  lines.push('| --- | ---: | ---: | ---: | ---: |');
-  for (const h of r.engine.serverLatencyMs) lines.push(`| ${h.route} | ${int(h.count)} | ${ms(h.p50)} | ${ms(h.p95)} | ${ms(h.p99)} |`);
-  lines.push('');
-  lines.push('Histogram quantiles are interpolated within buckets (1, 2.5, 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 s).');
-  lines.push('');
-  lines.push('## Machine and settings');
-  lines.push('');
-  lines.push(`- CPU: ${m.cpuModel}, ${m.cores} vCPU; memory ${m.memoryGb} GB; ${m.os}, kernel ${m.kernel}; Node ${m.node}`);
-  lines.push(`- k6 ${m.k6}, Redis ${m.redis}, Temporal ${m.temporal}, MongoDB: ${m.mongo}`);
-  lines.push(
-    `- Load generator, app, worker, Temporal, Redis and MongoDB all share this machine; 1-minute load average ${m.loadAverageAtStart1m} at the start, ${m.loadAverage1m} at the end ` +
-      '(other users\' work on the machine shows in the CPU table as "everything else").',
-  );
-  lines.push(`- App: ${s.appMode}`);
-  lines.push(`- Services: ${s.services}`);
-  lines.push(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (public sale -> buy -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);
-  lines.push(`- Hold: ${s.holdTtlSec} s; worker: ${s.workerConcurrency} activities at once (WORKER_CONCURRENCY)`);
-  const rl = s.rateLimit;
-  lines.push(
-    `- Rate limits: ${rl.enabled ? 'on' : 'off'}; per ${rl.windowSec} s window: buy ${rl.buyPerIp.toLocaleString('en-US')} per address, ${rl.buyPerEmail} per email; ` +
-      `confirm ${rl.confirmPerIp.toLocaleString('en-US')} per address, ${rl.confirmPerEmail} per email (every VU shares one address, so the per-address limit is raised; the per-email limit is the production default)`,
-  );
-  lines.push('');
-  lines.push('## Files');
-  lines.push('');
-  for (const [what, file] of Object.entries(r.files)) lines.push(`- ${what}: \`${file}\``);
-  lines.push('');
-  return lines.join('\n');
+/** Everything one run's report is made of, put together. */
+export function buildReport(o: {
+  opts: BenchOptions;
+  stack: Stack;
+  figures: RunFigures;
+  ceiling?: BenchReport['ceiling'];
+  startProbe?: StartProbe;
+  startedAt: Date;
+  loadAtStart: number;
+  command: string;
+  k6Version: string;
+}): BenchReport {
+  const { opts, stack, figures } = o;
+  const stages = stagesOf(opts);
+  return {
+    startedAt: o.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: o.command,
+    machine: {
+      ...machineInfo(),
+      loadAverageAtStart1m: o.loadAtStart,
+      k6: o.k6Version,
+      redis: stack.describe.redis,
+      temporal: stack.describe.temporal,
+      mongo: stack.describe.mongo,
+      loadOnSameMachine: true,
+    },
+    settings: {
+      vus: opts.vus,
+      durationSec: opts.durationSec,
+      stages: stages.text,
+      stock: opts.stock,
+      pollBaseMs: opts.pollBaseMs,
+      pollMaxMs: opts.pollMaxMs,
+      giveUpPauseSec: opts.giveUpPauseSec,
+      holdTtlSec: opts.holdTtlSec,
+      workerConcurrency: opts.workerConcurrency ?? (Number(process.env.WORKER_CONCURRENCY) || 10),
+      rateLimit: {
+        enabled: opts.rateLimit,
+        windowSec: RATE_WINDOW_SEC,
+        buyPerIp: opts.perIp,
+        buyPerEmail: opts.perEmail,
+        confirmPerIp: opts.perIp,
+        confirmPerEmail: opts.perEmail,
+      },
+      appMode: 'NODE_ENV=production (next build), REST and tRPC served by Node http in the app process, one worker process',
+      temporalServer: stack.kind,
+      shopperAuth: 'open',
+      botChallenge: 'off',
+      settleSec: opts.settleSec,
+      services: stack.describe.services,
+    },
+    ...figures,
+    startProbe: o.startProbe,
+    ceiling: o.ceiling,
+    seed: SEED,
+    beforeRewrite: BEFORE_REWRITE,
+    files: {
+      'this report': 'report.md',
+      'all figures (JSON)': 'report.json',
+      chart: 'chart.png (and chart.svg)',
+      'k6 end-of-test summary': 'k6-summary.json, k6.log',
+      ...(o.ceiling ? { 'hot-read ceiling': 'ceiling-summary.json, ceiling.log' } : {}),
+      'app and worker output': 'app.log, worker.log',
+      'metrics scraped before and after the load': 'metrics-app.json, metrics-worker.json',
+    },
+  };
 }

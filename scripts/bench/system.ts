@@ -132,17 +132,69 @@ export interface CpuSeries {
   groups: Record<string, number[]>;
   /** Whole machine, percent of all cores. */
   machine: number[];
+  /** Length of each sample, seconds. */
+  seconds: number[];
   intervalMs: number;
 }
 
-/** Samples CPU use of named process groups every `intervalMs` until stop() is called. */
-export function sampleCpu(roots: Record<string, number | undefined>, intervalMs = 1000) {
+/**
+ * A process group to sample: a process with all its descendants (by pid), or every process whose
+ * command line matches (e.g. the PostgreSQL backends serving one database, which are children of
+ * a postmaster that serves everyone).
+ */
+export type CpuGroup = number | { match: (cmdline: string) => boolean } | undefined;
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** CPU seconds of a series (all samples, or those in [from, to)), per group. */
+export function cpuSeconds(series: CpuSeries, from = 0, to = series.machine.length): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(series.groups).map(([name, pct]) => [
+      name,
+      pct.slice(from, to).reduce((a, p, i) => a + (p / 100) * (series.seconds[from + i] ?? 0), 0),
+    ]),
+  );
+}
+
+/** Only the samples in [from, to): e.g. the load's part of a series that also covers the settling after it. */
+export function sliceSeries(series: CpuSeries, from: number, to: number): CpuSeries {
+  return {
+    groups: Object.fromEntries(Object.entries(series.groups).map(([k, v]) => [k, v.slice(from, to)])),
+    machine: series.machine.slice(from, to),
+    seconds: series.seconds.slice(from, to),
+    intervalMs: series.intervalMs,
+  };
+}
+
+/**
+ * Samples CPU use of named process groups every `intervalMs` until stop() is called; mark()
+ * returns the number of samples so far (to cut the series at a moment).
+ */
+export function sampleCpu(groupsIn: Record<string, CpuGroup>, intervalMs = 1000) {
   const groups: Record<string, number[]> = {};
   const machine: number[] = [];
-  const named = Object.entries(roots).filter((e): e is [string, number] => e[1] !== undefined);
+  const seconds: number[] = [];
+  const named = Object.entries(groupsIn).filter((e): e is [string, Exclude<CpuGroup, undefined>] => e[1] !== undefined);
+  const cmdlines = new Map<number, string>();
   const ticksAll = () => {
     const all = snapshot();
-    return Object.fromEntries(named.map(([name, pid]) => [name, treeTicks(all, pid)]));
+    for (const pid of cmdlines.keys()) if (!all.has(pid)) cmdlines.delete(pid);
+    const matching = (match: (c: string) => boolean) => {
+      let sum = 0;
+      for (const [pid, st] of all) {
+        let c = cmdlines.get(pid);
+        if (c === undefined) cmdlines.set(pid, (c = cmdline(pid)));
+        if (match(c)) sum += st.ticks;
+      }
+      return sum;
+    };
+    return Object.fromEntries(named.map(([name, g]) => [name, typeof g === 'number' ? treeTicks(all, g) : matching(g.match)]));
   };
   let last = ticksAll();
   let lastMachine = machineTicks();
@@ -152,17 +204,20 @@ export function sampleCpu(roots: Record<string, number | undefined>, intervalMs 
     const now = Date.now();
     const secs = (now - lastAt) / 1000;
     const next = ticksAll();
+    // A matched process that ended takes its ticks with it: a group never goes below zero.
     for (const [name] of named) groups[name]!.push(Math.max(0, ((next[name]! - last[name]!) / TICKS / secs) * 100));
     const m = machineTicks();
     machine.push(m.total > lastMachine.total ? ((m.busy - lastMachine.busy) / (m.total - lastMachine.total)) * 100 : 0);
+    seconds.push(secs);
     last = next;
     lastMachine = m;
     lastAt = now;
   }, intervalMs);
   return {
+    mark: () => machine.length,
     stop(): CpuSeries {
       clearInterval(timer);
-      return { groups, machine, intervalMs };
+      return { groups, machine, seconds, intervalMs };
     },
   };
 }
