@@ -72,6 +72,14 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
     }
   }
 
+  function enqueue(key: string, run: () => Promise<unknown>, lane?: string): void {
+    waiting.add(key);
+    total++;
+    gauge();
+    pending.push({ key, lane, run, attempt: 0 });
+    pump();
+  }
+
   function finish(job: Job) {
     if (job.lane) busyLanes.delete(job.lane);
     total--;
@@ -88,12 +96,14 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
      * the same `lane` run one at a time, in the order they were asked for.
      */
     run(key: string, run: () => Promise<unknown>, lane?: string): void {
-      if (waiting.has(key)) return;
-      waiting.add(key);
-      total++;
-      gauge();
-      pending.push({ key, lane, run, attempt: 0 });
-      pump();
+      if (!waiting.has(key)) enqueue(key, run, lane);
+    },
+    /**
+     * The same, unless a job of `lane` is still waiting to start: that one will do (e.g. any
+     * message to a workflow makes it read Redis, so a later signal adds nothing).
+     */
+    runUnlessWaiting(key: string, run: () => Promise<unknown>, lane: string): void {
+      if (!waiting.has(key) && !pending.some((j) => j.lane === lane)) enqueue(key, run, lane);
     },
     /** Jobs waiting, running or waiting to retry. */
     get size() {

@@ -89,19 +89,19 @@ function toPosition(snap: BuyerSnapshot, holdTtlSec: number): PositionView {
 /**
  * Sends a message to the buyer's hold workflow off the request path (with retries). One buyer's
  * messages go one at a time, in order: a `confirmed` never overtakes the `start` it follows (which
- * would then start a second run of a workflow that already ended).
+ * would then start a second run of a workflow that already ended). A signal is dropped while a
+ * message to the same workflow still waits to be sent: that one makes it read Redis anyway (under a
+ * flash crowd, most buyers pay before their workflow's start gets out: one action less each).
  */
 function tellHold(deps: AppDeps, hold: HoldRef, message: 'start' | HoldSignal): void {
   const lane = `${hold.saleId}:${hold.email}`;
-  deps.background.run(
-    `${message}:${lane}`,
-    async () => {
-      const client = await deps.temporal();
-      if (message === 'start') await startHold(client, deps.config, hold);
-      else await signalHold(client, deps.config, hold, message);
-    },
-    lane,
-  );
+  const send = async () => {
+    const client = await deps.temporal();
+    if (message === 'start') await startHold(client, deps.config, hold);
+    else await signalHold(client, deps.config, hold, message);
+  };
+  if (message === 'start') deps.background.run(`${message}:${lane}`, send, lane);
+  else deps.background.runUnlessWaiting(`${message}:${lane}`, send, lane);
 }
 
 /** A sale Redis does not have (lost in an outage) is rebuilt first; 503 while that runs. */
