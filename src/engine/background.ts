@@ -58,7 +58,7 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
                 pending.unshift(j);
                 if (j.lane) busyLanes.delete(j.lane);
                 pump();
-              }, delay).unref();
+              }, delay);
             } else {
               if (failures++ % 100 === 0) console.error(`[engine] gave up on ${j.key} after ${maxAttempts} attempts (${failures} so far):`, (err as Error)?.message ?? err);
               finish(j);
