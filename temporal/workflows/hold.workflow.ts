@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -16,6 +17,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  ArrivalSeqAttr,
+  arrivalSeq,
   cancelSignal,
   confirmedSignal,
   grantedSignal,
@@ -39,6 +42,10 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   let token: string | undefined;
   let expiresAtMs: number | undefined;
   let arrival: number | undefined;
+  let waiting = false;
+  // What ArrivalSeq says now (set at the start): kept current when the waiting room's opening
+  // gives this buyer their place, so a restore rebuilds the queue in the drawn order.
+  let seq = workflowInfo().typedSearchAttributes.get(ArrivalSeqAttr);
   let woken = false;
   let cancelRequested = false;
 
@@ -51,7 +58,7 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
     cancelRequested = true;
     woken = true;
   });
-  setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival }));
+  setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival, ...(waiting ? { waiting } : {}) }));
 
   const setState = (next: HoldState) => {
     if (next === state) return;
@@ -76,13 +83,21 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
       case 'lost':
         until = Date.now() + next.retryInMs;
         break;
-      case 'queued':
+      case 'queued': {
         setState('queued');
         arrival = next.arrival;
+        waiting = next.waiting === true;
+        const current = arrivalSeq(next.arrival, waiting);
+        if (current !== seq && patched('arrival-seq-follows-place')) {
+          seq = current;
+          upsertSearchAttributes([{ key: ArrivalSeqAttr, value: current }]);
+        }
         until = next.wakeAtMs;
         break;
+      }
       case 'held':
         setState('held');
+        waiting = false;
         ({ token, expiresAtMs, arrival } = next);
         until = next.expiresAtMs;
         break;

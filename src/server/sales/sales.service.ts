@@ -5,6 +5,7 @@
  */
 import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
+import type { PreQueueMode } from '@models/constants';
 import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
@@ -25,6 +26,8 @@ export interface SaleItem {
   pricePerUnit: number;
   startsAt: Date;
   endsAt: Date;
+  /** The waiting room before the start: random or fifo order at the opening; null: none. */
+  preQueue: PreQueueMode | null;
   /** Set while an admin has paused the sale: nothing is granted, queues keep their order. */
   pausedAt: Date | null;
   createdAt?: Date;
@@ -32,10 +35,11 @@ export interface SaleItem {
 }
 
 /** A sale as MongoDB returns it (lean). */
-export type SaleLean = Omit<SaleItem, 'id' | 'description' | 'pausedAt'> & {
+export type SaleLean = Omit<SaleItem, 'id' | 'description' | 'pausedAt' | 'preQueue'> & {
   _id: Types.ObjectId;
   description?: string | null;
   pausedAt?: Date | null;
+  preQueue?: PreQueueMode | null;
 };
 
 export const toSaleItem = (s: SaleLean): SaleItem => ({
@@ -47,6 +51,7 @@ export const toSaleItem = (s: SaleLean): SaleItem => ({
   pricePerUnit: s.pricePerUnit,
   startsAt: s.startsAt,
   endsAt: s.endsAt,
+  preQueue: s.preQueue ?? null,
   pausedAt: s.pausedAt ?? null,
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,
@@ -85,6 +90,10 @@ export async function updateSale(deps: AppDeps, input: TUpdateSaleInput): Promis
   if (qtyChanged && started) throw SaleLockedError('startingQuantity cannot change once the sale has started');
   if (started && changes.startsAt && changes.startsAt.getTime() !== before.startsAt.getTime()) {
     throw SaleLockedError('startsAt cannot change once the sale has started');
+  }
+  // The waiting room opened (or was skipped) at the start: its mode is history from then on.
+  if (started && changes.preQueue !== undefined && changes.preQueue !== (before.preQueue ?? null)) {
+    throw SaleLockedError('preQueue cannot change once the sale has started');
   }
 
   const set: Record<string, unknown> = { ...changes };
