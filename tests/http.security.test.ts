@@ -16,7 +16,7 @@ import { env, parseEnv, parseTrustProxy, EnvError, type TrustProxy } from '@/env
 import { createBackground } from '@/engine/background';
 import { rateLimitKey } from '@/engine/keys';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
-import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
+import { engineConfigFromEnv, mongoSettingsFromEnv, powSettingsFromEnv } from '@/server/config';
 import type { AppDeps } from '@/server/deps';
 import { compileTrust } from '@/server/http/client-ip';
 import type { RateLimitSettings } from '@/server/ratelimit';
@@ -82,6 +82,7 @@ describe('client address and security headers', () => {
       background: createBackground(),
       mongo: () => connectMongo(mongoSettingsFromEnv()),
       config: engineConfigFromEnv(),
+      pow: powSettingsFromEnv(),
     };
   });
   after(async () => {

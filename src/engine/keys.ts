@@ -52,3 +52,6 @@ export const holdKey = (saleId: string, email: string) => `${saleKeys(saleId).ho
 
 /** Fixed-window rate limit counters (REST/tRPC buy and confirm). */
 export const rateLimitKey = (scope: string, subject: string, window: number) => `fsrl:${scope}:${subject}:${window}`;
+
+/** A used proof-of-work challenge (bot defence), kept until the challenge expires: solutions are single-use. */
+export const powNonceKey = (nonce: string) => `fspow:${nonce}`;

@@ -1,5 +1,6 @@
 import { env } from '@/env';
 import type { EngineConfig } from '@/engine/config';
+import type { PowSettings } from './bot/pow';
 
 /** The engine's settings from the environment (app and worker); tests build their own. */
 export const engineConfigFromEnv = (): EngineConfig => ({
@@ -17,3 +18,11 @@ export const engineConfigFromEnv = (): EngineConfig => ({
 });
 
 export const mongoSettingsFromEnv = () => ({ uri: env.MONGODB_URI, dbName: env.MONGO_DB });
+
+/** Bot defence (BOT_CHALLENGE*): the proof-of-work a buy needs; tests build their own. */
+export const powSettingsFromEnv = (): PowSettings => ({
+  enabled: env.BOT_CHALLENGE === 'pow',
+  hmacKey: env.BOT_CHALLENGE_HMAC_KEY,
+  maxNumber: env.BOT_CHALLENGE_MAX_NUMBER,
+  expiresSec: env.BOT_CHALLENGE_EXPIRES_SECONDS,
+});

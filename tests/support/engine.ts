@@ -9,7 +9,7 @@ import { createBackground } from '@/engine/background';
 import type { EngineConfig } from '@/engine/config';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
-import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/server/config';
+import { engineConfigFromEnv, mongoSettingsFromEnv, powSettingsFromEnv } from '@/server/config';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
 import type { Session } from '@/server/auth/session';
@@ -54,7 +54,7 @@ export async function startEngine(
   const temporal = await createTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
   const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), ...(opts.database ? { dbName: opts.database } : {}) });
   await mongo();
-  const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config };
+  const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config, pow: powSettingsFromEnv() };
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {

@@ -189,3 +189,16 @@ export const ZSignInResponse = z.object({
   expiresInSec: z.number().int(),
   user: z.object({ email: z.string(), role: z.enum(ROLES) }),
 });
+
+export const ZChallengeResponse = z.object({
+  parameters: z.looseObject({
+    algorithm: z.literal('SHA-256'),
+    nonce: z.string().describe('hex'),
+    salt: z.string().describe('hex'),
+    cost: z.number().int(),
+    keyLength: z.number().int(),
+    keyPrefix: z.string().describe('hex: the derived key must start with it'),
+    expiresAt: z.number().int().describe('Unix seconds: the challenge must be used before then'),
+  }),
+  signature: z.string().describe('HMAC of the parameters: send it back unchanged'),
+});
