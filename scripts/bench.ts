@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       // Production mode refuses a missing or published secret: a fresh one per run (nothing else needs it).
       NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
       // The load script does not solve proof-of-work challenges unless asked (load/lib/common.js,
-      // K6_SOLVE_POW): the bot defence is off here, like the rate limits.
+      // SOLVE_POW): the bot defence is off here, like the rate limits.
       BOT_CHALLENGE: 'off',
       TEMPORAL_TASK_QUEUE: taskQueue,
       HOLD_TTL_SECONDS: String(opts.holdTtlSec),
