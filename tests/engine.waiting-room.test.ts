@@ -159,22 +159,24 @@ describe('engine: the waiting room', () => {
 
   it('Redis loses the sale after the opening: the rebuild restores the drawn order from the workflows', async () => {
     const sale = await roomSale('random', 1, 3_000);
-    const room = await enter(sale.id, 12, 'a');
+    await enter(sale.id, 12, 'a');
     const k = saleKeys(sale.id);
     await waitFor(async () => (await engine.deps.redis.hget(k.meta, 'roomSize')) === '12', 20_000, 'opened');
+    await waitFor(async () => (await engine.deps.redis.hlen(k.holds)) === 1, 20_000, 'the one unit granted to place 1');
+    const holder = Object.keys(await engine.deps.redis.hgetall(k.holds))[0]!;
     const queued = async () => engine.deps.redis.zrange(k.queue, 0, -1, 'WITHSCORES');
     const drawn = await queued();
     const place = new Map<string, number>();
     for (let i = 0; i < drawn.length; i += 2) place.set(drawn[i]!, Number(drawn[i + 1]));
     await waitFor(async () => {
       const seqs = await arrivalSeqs(sale.id);
-      return [...place].every(([e, p]) => seqs.get(e) === p);
+      return drawn.length === 22 && [...place].every(([e, p]) => seqs.get(e) === p);
     }, 30_000, 'every queued workflow keeps its drawn place');
     await engine.deps.redis.del(...allSaleKeys(k));
     const report = await restoreSale(engine.deps, sale.id);
     assert.equal(report?.waiting, 0);
     assert.deepEqual(await queued(), drawn, 'the same drawn order');
+    assert.ok(await engine.deps.redis.hexists(k.holds, holder), 'and the holder of place 1 still holds');
     assert.ok(await engine.deps.redis.hexists(k.meta, 'openedAt'), 'it stays opened: no second draw');
-    assert.equal(room.length, 12);
   });
 });

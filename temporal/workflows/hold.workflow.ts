@@ -60,6 +60,14 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   });
   setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival, ...(waiting ? { waiting } : {}) }));
 
+  // The opening of a waiting room moves a buyer from their ticket to their place: keep ArrivalSeq
+  // on it (patched: histories from before this replay without the new command).
+  const followPlace = (current: number) => {
+    if (current === seq || !patched('arrival-seq-follows-place')) return;
+    seq = current;
+    upsertSearchAttributes([{ key: ArrivalSeqAttr, value: current }]);
+  };
+
   const setState = (next: HoldState) => {
     if (next === state) return;
     state = next;
@@ -87,11 +95,7 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
         setState('queued');
         arrival = next.arrival;
         waiting = next.waiting === true;
-        const current = arrivalSeq(next.arrival, waiting);
-        if (current !== seq && patched('arrival-seq-follows-place')) {
-          seq = current;
-          upsertSearchAttributes([{ key: ArrivalSeqAttr, value: current }]);
-        }
+        followPlace(arrivalSeq(next.arrival, waiting));
         until = next.wakeAtMs;
         break;
       }
@@ -99,6 +103,7 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
         setState('held');
         waiting = false;
         ({ token, expiresAtMs, arrival } = next);
+        followPlace(next.arrival);
         until = next.expiresAtMs;
         break;
       case 'confirming':
