@@ -20,6 +20,8 @@ process.env.E2E_ADMIN_PASSWORD ??= `pw-${randomBytes(9).toString('base64url')}`;
 process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString('base64');
 process.env.NEXTAUTH_SECRET = process.env.E2E_NEXTAUTH_SECRET;
 process.env.E2E_BOT_CHALLENGE_HMAC_KEY ??= randomBytes(32).toString('base64');
+// Production refuses the bot defence without its own key: admin:create in auth.setup.ts inherits it too.
+process.env.BOT_CHALLENGE_HMAC_KEY = process.env.E2E_BOT_CHALLENGE_HMAC_KEY;
 
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;

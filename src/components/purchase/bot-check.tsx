@@ -63,7 +63,7 @@ export function BotCheck({ onSolved, round }: { onSolved: (payload: string | nul
   }, [ready, round, onSolved]);
 
   return (
-    <div className="bot-check" data-testid="bot-check">
+    <div className="bot-check stack" data-testid="bot-check">
       {ready ? (
         <altcha-widget ref={ref} challenge={CHALLENGE_URL} auto="onload" name="altcha" />
       ) : (
