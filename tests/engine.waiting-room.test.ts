@@ -13,7 +13,8 @@ import { fairnessReport } from '@/engine/fairness';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
 import { restoreSale } from '@/engine/projection';
 import { createSale } from '@/server/sales/sales.service';
-import { shopper, startEngine, waitFor, type Engine } from './support/engine';
+import { TRPCError } from '@trpc/server';
+import { admin, shopper, startEngine, waitFor, type Engine } from './support/engine';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,6 +120,26 @@ describe('engine: the waiting room', () => {
       30_000,
       'ArrivalSeq of every room buyer = their place',
     );
+  });
+
+  it('admin: preQueue is set at creation and changed before the start (400 naming it when wrong, locked once started)', async () => {
+    const api = engine.as(admin);
+    const hour = 3_600_000;
+    const base = { name: 'Room admin', description: '', startingQuantity: 3, pricePerUnit: 5, startsAt: new Date(Date.now() + hour), endsAt: new Date(Date.now() + 2 * hour) };
+    const bad = await api.sales.create({ ...base, preQueue: 'lottery' as 'random' }).then(() => null, (e: unknown) => e as TRPCError);
+    assert.equal(bad?.code, 'BAD_REQUEST');
+    assert.match(bad!.message, /preQueue/);
+    const sale = await api.sales.create({ ...base, preQueue: 'fifo' });
+    assert.equal(sale.preQueue, 'fifo');
+    assert.equal(await engine.deps.redis.hget(saleKeys(sale.id).meta, 'preQueue'), 'fifo', 'projected to the scripts');
+    assert.equal((await api.sales.update({ id: sale.id, preQueue: 'random' })).preQueue, 'random');
+    assert.equal((await api.sales.update({ id: sale.id, preQueue: null })).preQueue, null);
+    assert.equal(await engine.deps.redis.hget(saleKeys(sale.id).meta, 'preQueue'), '');
+    const started = await roomSale('random', 2, -1_000);
+    const locked = await api.sales.update({ id: started.id, preQueue: 'fifo' }).then(() => null, (e: unknown) => e as TRPCError);
+    assert.equal(locked?.code, 'CONFLICT');
+    assert.match(locked!.message, /preQueue cannot change once the sale has started/);
+    assert.equal((await api.sales.public({ flashSaleId: started.id })).item.preQueue, 'random', 'unchanged');
   });
 
   it('fifo: the room is placed in arrival order at the opening, ahead of later buyers', async () => {
