@@ -217,6 +217,7 @@ export function markdown(r: BenchReport): string {
     `- Rate limits: ${rl.enabled ? 'on' : 'off'}; per ${rl.windowSec} s window: buy ${rl.buyPerIp.toLocaleString('en-US')} per address, ${rl.buyPerEmail} per email; ` +
       `confirm ${rl.confirmPerIp.toLocaleString('en-US')} per address, ${rl.confirmPerEmail} per email (every VU shares one address, so the per-address limit is raised; the per-email limit is the production default)`,
   );
+  lines.push('- Bot defence (proof of work before a buy): off (BOT_CHALLENGE=off; the load script solves it only with SOLVE_POW=1)');
   lines.push('');
   lines.push('## Files');
   lines.push('');
