@@ -104,7 +104,7 @@ const schema = z
     BOT_CHALLENGE: z.enum(['pow', 'off']).optional(),
     /** Signs the challenges (HMAC): production with pow refuses a missing or weak one, like NEXTAUTH_SECRET. */
     BOT_CHALLENGE_HMAC_KEY: z.string().optional(),
-    /** Difficulty: the solution's counter is drawn from [max/2, max]; a browser tries ~100,000 a second per core. */
+    /** Difficulty: the counter to find is drawn from [max/2, max], so a buy costs about max x 3/4 SHA-256 hashes. */
     BOT_CHALLENGE_MAX_NUMBER: int(100_000, 10, 100_000_000),
     /** How long a challenge may be solved and used (each solution is used once). */
     BOT_CHALLENGE_EXPIRES_SECONDS: int(300, 5, 3600),

@@ -1,7 +1,7 @@
 /**
  * Bot defence: joining a sale costs a proof of work. The buyer's browser (the altcha widget) or
  * client fetches a challenge, finds the counter whose SHA-256 key matches its prefix (about
- * BOT_CHALLENGE_MAX_NUMBER x 3/4 hashes, a second or two for a person, a real price for a bot with
+ * BOT_CHALLENGE_MAX_NUMBER x 3/4 hashes: a moment for a person, a real price for a bot with
  * a thousand addresses), and sends the solution with the buy. ALTCHA's protocol (altcha-lib, v2):
  * the challenge is signed with our HMAC key, carries its expiry, and verifying it is one hash.
  * A solution is good once: its challenge's nonce is remembered in Redis until the challenge expires.
