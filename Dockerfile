@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # Flash-sale app + Temporal worker image (one image, two commands; see docker-compose.yml).
 #   docker build -t flash-sale .
-#   app:    docker run -p 3000:3000 -e NEXTAUTH_SECRET=... flash-sale   (node_modules/.bin/tsx src/server.ts)
-#   worker: docker run -e NEXTAUTH_SECRET=... flash-sale node_modules/.bin/tsx temporal/worker.ts
-# Both refuse to start without a secret of their own (openssl rand -base64 32); the build needs none.
+#   app:    docker run -p 3000:3000 -e NEXTAUTH_SECRET=... -e BOT_CHALLENGE_HMAC_KEY=... flash-sale   (node_modules/.bin/tsx src/server.ts)
+#   worker: docker run -e NEXTAUTH_SECRET=... -e BOT_CHALLENGE_HMAC_KEY=... flash-sale node_modules/.bin/tsx temporal/worker.ts
+# Both refuse to start without secrets of their own (openssl rand -base64 32; BOT_CHALLENGE=off
+# needs no challenge key); the build needs none.
 
 # ---- deps: full install (dev dependencies are needed by `next build`)
 FROM node:20-bookworm-slim AS deps

@@ -19,6 +19,9 @@ process.env.E2E_ADMIN_PASSWORD ??= `pw-${randomBytes(9).toString('base64url')}`;
 // worker and the admin:create script in auth.setup.ts all inherit.
 process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString('base64');
 process.env.NEXTAUTH_SECRET = process.env.E2E_NEXTAUTH_SECRET;
+process.env.E2E_BOT_CHALLENGE_HMAC_KEY ??= randomBytes(32).toString('base64');
+// Production refuses the bot defence without its own key: admin:create in auth.setup.ts inherits it too.
+process.env.BOT_CHALLENGE_HMAC_KEY = process.env.E2E_BOT_CHALLENGE_HMAC_KEY;
 
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -34,6 +37,10 @@ const engineEnv: Record<string, string> = {
   QUEUE_RECHECK_SECONDS: '2',
   SALE_TICK_SECONDS: '1',
   RATE_LIMIT_ENABLED: 'false',
+  // The bot defence as in production (the sale page's widget solves it), at a small difficulty.
+  BOT_CHALLENGE: 'pow',
+  BOT_CHALLENGE_HMAC_KEY: process.env.E2E_BOT_CHALLENGE_HMAC_KEY,
+  BOT_CHALLENGE_MAX_NUMBER: '5000',
 };
 
 export default defineConfig({

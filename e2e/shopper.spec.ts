@@ -15,6 +15,9 @@ test('a shopper buys, is held, pays with the mock card form and sees the order',
   await expect(page.getByTestId('sale-status')).toHaveText('Live');
   await expect(page.getByTestId('sale-countdown')).toContainText('Ends in');
   await expect(page.getByTestId('stock-summary')).toHaveText('3 of 3 available now.');
+  // The bot defence (on for this app): the widget solves a proof-of-work challenge by itself, in
+  // workers served from this origin under the page's CSP, and only then unlocks the button.
+  await expect(page.getByTestId('bot-check').locator('.altcha[data-state="verified"]')).toBeVisible();
   await expect(page.getByRole('button', { name: /^Buy now/ })).toBeEnabled();
   await shot(page, '05-sale-page');
 
@@ -73,8 +76,9 @@ test('a second shopper queues behind the only unit and is promoted when the firs
   await expect(second.page.getByTestId('stock-available')).toHaveText('0');
   await expect(second.page.getByTestId('stock-held')).toHaveText('1');
   await expect(second.page.getByTestId('stock-summary')).toHaveText(/held by a buyer who has not paid yet: join the queue and you get one if a holder does not pay in time/);
+  await expect(second.page.getByTestId('join-hint')).toContainText('you get one if a holder does not pay in time');
   await shot(second.page, '09-all-held');
-  await second.page.getByRole('button', { name: /^Buy now/ }).click();
+  await second.page.getByRole('button', { name: 'Join the queue', exact: true }).click();
   const queue = second.page.getByTestId('queue-view');
   await expect(queue).toBeVisible();
   await expect(second.page.getByTestId('queue-position')).toHaveText('#1');
@@ -105,7 +109,7 @@ test('when live updates cannot connect, the queue view polls instead and still s
     // Every push connection is left unanswered: after a few seconds the page polls instead.
     await context.route(/\/api\/trpc\/orders\.watch\b/, () => {});
     await page.goto(`/sales/${sale.id}`);
-    await page.getByRole('button', { name: /^Buy now/ }).click();
+    await page.getByRole('button', { name: 'Join the queue', exact: true }).click();
     await expect(page.getByTestId('queue-view')).toContainText('Updating every second.');
     await expect(page.getByTestId('queue-position')).toHaveText('#1');
 
@@ -141,7 +145,7 @@ test('sold out: the shopper waiting for the last unit sees it sell, and a newcom
 
     const waiting = await shopper('waiting');
     await waiting.page.goto(`/sales/${sale.id}`);
-    await waiting.page.getByRole('button', { name: /^Buy now/ }).click();
+    await waiting.page.getByRole('button', { name: 'Join the queue', exact: true }).click();
     await expect(waiting.page.getByTestId('queue-view')).toBeVisible();
 
     await winner.confirm(sale.id);
@@ -179,6 +183,35 @@ test('an upcoming sale counts down to its start and does not sell yet', async ({
   await expect(page.getByTestId('sale-countdown')).toContainText(/Starts in\s*(1:00:00|59:\d\d)/);
   await expect(page.getByRole('button', { name: 'Buying opens when the sale starts' })).toBeDisabled();
   await shot(page, '12-upcoming');
+});
+
+test('a waiting-room sale before its start: the shopper enters the room, sees how the order is drawn, and is placed at the opening', async ({ shopper, admin, shot }) => {
+  const sale = await createSale(admin, { quantity: 2, startsInSec: 12, endsInSec: 600, preQueue: 'random', name: `Waiting room ${Date.now()}` });
+  const { page, api } = await shopper('early-bird');
+  await page.goto(`/sales/${sale.id}`);
+  await expect(page.getByTestId('sale-status')).toHaveText('Upcoming');
+  await expect(page.getByTestId('join-hint')).toContainText('placed in the queue in a random order');
+  await page.getByRole('button', { name: 'Enter the waiting room' }).click();
+  const room = page.getByTestId('waiting-room-view');
+  await expect(room).toBeVisible();
+  await expect(room).toContainText("You're in the waiting room");
+  await expect(page.getByTestId('waiting-room-summary')).toHaveText('1 person is waiting. Your place in the queue is drawn by lot when the sale opens.');
+  await expect(page.getByTestId('public-waiting-room-size')).toHaveText('1');
+  expect((await api.position(sale.id)).status).toBe('waiting');
+  await shot(page, '12-waiting-room');
+  // At the opening the room is placed in the queue; with units free, this shopper gets one.
+  await expect(page.getByTestId('hold-view')).toBeVisible({ timeout: 30_000 });
+});
+
+test('a paused sale says so, and that joining keeps the place', async ({ shopper, admin }) => {
+  const sale = await createSale(admin, { quantity: 2 });
+  await admin.pauseSale(sale.id);
+  const { page } = await shopper('paused');
+  await page.goto(`/sales/${sale.id}`);
+  await expect(page.getByTestId('sale-paused')).toContainText('Joining keeps your place in the queue.');
+  await page.getByRole('button', { name: 'Join the queue', exact: true }).click();
+  await expect(page.getByTestId('queue-view')).toBeVisible();
+  await expect(page.getByTestId('queue-eta')).toContainText('the sale is paused');
 });
 
 test('a shopper opening /admin is refused', async ({ page, consoleGuard, shot }) => {

@@ -12,7 +12,8 @@
 // seed's 10s/200s/10s), STOCK (100, when the scenario creates the sale), POLL_BASE_MS (250),
 // POLL_MAX_MS (2000), MAX_WAIT_S (300), GIVE_UP_PAUSE_S (0: a shopper who sees "sold out" leaves
 // and the VU is a new shopper at once, as in the seed), BUCKET_S (time-series resolution of the
-// summary, default DURATION_S/60, at least 2), RUN_ID (unique emails across runs).
+// summary, default DURATION_S/60, at least 2), RUN_ID (unique emails across runs), SOLVE_POW (1:
+// the app runs with BOT_CHALLENGE=pow; each buy solves a proof-of-work challenge first).
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
@@ -26,6 +27,7 @@ import {
   integrityCheck,
   num,
   postJson,
+  powHeaders,
   signIn,
 } from './lib/common.js';
 
@@ -159,7 +161,7 @@ export default function (data) {
   const email = `k6-${RUN_ID}-${exec.vu.idInTest}-${exec.vu.iterationInScenario}@load.test`;
   const t0 = Date.now();
   buyAttempts.add(1);
-  const buy = postJson('/orders/buy', { email, flashSaleId: data.saleId }, { tags: tags(data, 'buy'), responseCallback: EXPECT_2XX_OR_409 });
+  const buy = postJson('/orders/buy', { email, flashSaleId: data.saleId }, { headers: powHeaders(), tags: tags(data, 'buy'), responseCallback: EXPECT_2XX_OR_409 });
   if (buy.status === 429) {
     rateLimited.add(1);
     rBuySuccess.add(false);

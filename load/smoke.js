@@ -4,10 +4,11 @@
 //
 //   k6 run load/smoke.js --env API_BASE=http://localhost:3000/api/v1 --env ADMIN_EMAIL=... --env ADMIN_PASSWORD=...
 //
-// Options (--env): VUS (2), DURATION_S (30), STOCK (1000).
+// Options (--env): VUS (2), DURATION_S (30), STOCK (1000), SOLVE_POW (1: the app runs with
+// BOT_CHALLENGE=pow; each buy solves a proof-of-work challenge first, and a reused one is refused).
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
-import { EXPECT_2XX_OR_409, auth, backoffSleep, bodyOf, createSale, getJson, integrityCheck, num, postJson, signIn } from './lib/common.js';
+import { EXPECT_2XX_OR_409, auth, backoffSleep, bodyOf, createSale, getJson, integrityCheck, num, postJson, powHeaders, signIn } from './lib/common.js';
 
 const RUN_ID = __ENV.RUN_ID || String(Date.now());
 
@@ -39,7 +40,7 @@ export default function ({ token: signedIn, saleId }) {
   const sale = getJson(`/flash-sales/public/sale?flashSaleId=${saleId}`, { tags: { name: 'sale_status' } });
   check(sale, { 'sale 200 and ongoing': (r) => r.status === 200 && bodyOf(r).meta.status === 'ongoing' });
 
-  const buy = postJson('/orders/buy', { email, flashSaleId: saleId }, { tags: { name: 'buy' } });
+  const buy = postJson('/orders/buy', { email, flashSaleId: saleId }, { headers: powHeaders(), tags: { name: 'buy' } });
   check(buy, { 'buy 200': (r) => r.status === 200 && typeof bodyOf(r).position === 'number' });
 
   let ready = false;
@@ -51,7 +52,7 @@ export default function ({ token: signedIn, saleId }) {
   check(ready, { 'hold ready': (v) => v });
   const confirm = postJson('/orders/confirm', { email, flashSaleId: saleId }, { tags: { name: 'confirm' } });
   check(confirm, { 'confirm 200 with an order': (r) => r.status === 200 && bodyOf(r).ok === true && !!bodyOf(r).orderId });
-  const again = postJson('/orders/buy', { email, flashSaleId: saleId }, { tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 });
+  const again = postJson('/orders/buy', { email, flashSaleId: saleId }, { headers: powHeaders(), tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 });
   check(again, { 'second buy 409 ALREADY_PURCHASED': (r) => r.status === 409 && bodyOf(r).error.code === 'ALREADY_PURCHASED' });
   check(getJson(`/orders/by-email?email=${encodeURIComponent(email)}`, { tags: { name: 'by_email' } }), {
     'by-email lists the order': (r) => r.status === 200 && bodyOf(r).total === 1,

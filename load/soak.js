@@ -9,7 +9,7 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { EXPECT_2XX_OR_409, backoffSleep, bodyOf, createSale, getJson, integrityCheck, num, postJson, signIn } from './lib/common.js';
+import { EXPECT_2XX_OR_409, backoffSleep, bodyOf, createSale, getJson, integrityCheck, num, postJson, powHeaders, signIn } from './lib/common.js';
 
 const VUS = num('VUS', 200);
 const DURATION_S = num('DURATION_S', 1800);
@@ -60,7 +60,7 @@ export default function ({ saleId }) {
   const sale = getJson(`/flash-sales/public/sale?flashSaleId=${saleId}`, { tags: { name: 'sale_status' } });
   if (sale.status !== 200 || bodyOf(sale).meta.soldOut) return sleep(THINK_S);
   const t0 = Date.now();
-  const buy = postJson('/orders/buy', { email, flashSaleId: saleId }, { tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 });
+  const buy = postJson('/orders/buy', { email, flashSaleId: saleId }, { headers: powHeaders(), tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 });
   if (buy.status !== 200) return sleep(THINK_S);
   let p = bodyOf(buy);
   for (let attempt = 0; attempt < 60 && p && p.status === 'queued'; attempt++) {

@@ -1,4 +1,5 @@
 import mongoose, { type InferSchemaType, type Model } from 'mongoose';
+import { PRE_QUEUE_MODES } from './constants';
 
 const flashSaleSchema = new mongoose.Schema(
   {
@@ -10,6 +11,11 @@ const flashSaleSchema = new mongoose.Schema(
     pricePerUnit: { type: Number, required: true, min: 0 },
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
+    /**
+     * The waiting room: buyers who come before the start wait in it and are placed in the queue at
+     * the opening, by lot (random) or by arrival (fifo). null: buys before the start are refused.
+     */
+    preQueue: { type: String, enum: PRE_QUEUE_MODES, default: null },
     /** Set while an admin has paused the sale (nothing is granted; queues keep their order). */
     pausedAt: { type: Date, default: null },
     /**

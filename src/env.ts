@@ -97,6 +97,18 @@ const schema = z
     /** Admin sign-in attempts per address per window (REST). */
     RATE_LIMIT_SIGNIN_PER_IP: int(20, 1, 1_000_000),
 
+    /**
+     * Bot defence: `pow` makes joining a sale (buy) need a solved ALTCHA proof-of-work challenge
+     * (src/server/bot/pow.ts). Default: pow in production, off in development and tests.
+     */
+    BOT_CHALLENGE: z.enum(['pow', 'off']).optional(),
+    /** Signs the challenges (HMAC): production with pow refuses a missing or weak one, like NEXTAUTH_SECRET. */
+    BOT_CHALLENGE_HMAC_KEY: z.string().optional(),
+    /** Difficulty: the counter to find is drawn from [max/2, max], so a buy costs about max x 3/4 SHA-256 hashes. */
+    BOT_CHALLENGE_MAX_NUMBER: int(100_000, 10, 100_000_000),
+    /** How long a challenge may be solved and used (each solution is used once). */
+    BOT_CHALLENGE_EXPIRES_SECONDS: int(300, 5, 3600),
+
     /** Largest REST request body accepted (bytes); bigger ones get 413. */
     REST_MAX_BODY_BYTES: int(16_384, 1_024, 1_048_576),
     /** The worker's Prometheus endpoint (GET /api/metrics); 0 turns it off. */
@@ -105,6 +117,9 @@ const schema = z
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== 'production' || e.NEXT_PHASE === 'phase-production-build') return;
     for (const problem of secretProblems(e)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    if ((e.BOT_CHALLENGE ?? 'pow') === 'pow') {
+      for (const problem of botKeyProblems(e.BOT_CHALLENGE_HMAC_KEY)) ctx.addIssue({ code: 'custom', path: ['BOT_CHALLENGE_HMAC_KEY'], message: problem });
+    }
   })
   .transform((e) => {
     const mongoUri = e.MONGO_URL ?? e.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/flash_sale_db?replicaSet=rs0';
@@ -119,6 +134,8 @@ const schema = z
       JWT_SECRET: secret,
       NEXTAUTH_URL: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`,
       RATE_LIMIT_ENABLED: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
+      BOT_CHALLENGE: e.BOT_CHALLENGE ?? (e.NODE_ENV === 'production' ? 'pow' : 'off'),
+      BOT_CHALLENGE_HMAC_KEY: e.BOT_CHALLENGE_HMAC_KEY ?? DEV_BOT_KEY,
     };
   });
 
@@ -151,6 +168,18 @@ export function secretProblems(e: { NEXTAUTH_SECRET?: string; JWT_SECRET?: strin
     }
   }
   return problems;
+}
+
+/** Development and test challenges are signed with this; it is public, so production refuses it. */
+export const DEV_BOT_KEY = 'flash-sale-dev-bot-challenge-key-change-me';
+
+/** Why production must not sign bot challenges with this key (empty when it is fine). */
+export function botKeyProblems(key: string | undefined): string[] {
+  const why = 'with BOT_CHALLENGE=pow (the production default) challenges are signed with it';
+  if (key === undefined) return [`BOT_CHALLENGE_HMAC_KEY is not set: ${why}; ${MAKE_ONE} (or set BOT_CHALLENGE=off)`];
+  if (key === DEV_BOT_KEY || PUBLIC_SECRETS.includes(key)) return [`BOT_CHALLENGE_HMAC_KEY is a published development default, so anyone could sign their own easy challenges; ${MAKE_ONE}`];
+  if (key.length < MIN_SECRET_LENGTH) return [`BOT_CHALLENGE_HMAC_KEY must be at least ${MIN_SECRET_LENGTH} characters long (it has ${key.length}); ${MAKE_ONE}`];
+  return [];
 }
 
 /** Parsed TRUST_PROXY: how many proxy hops to trust, or which proxy addresses. */

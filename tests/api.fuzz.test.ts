@@ -470,6 +470,7 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
     const saleInput = { name: 'Fuzzed', description: 'x', startingQuantity: 3, pricePerUnit: 5, startsAt: new Date(Date.now() + hour).toISOString(), endsAt: new Date(Date.now() + 2 * hour).toISOString() };
     const restBase: Record<string, Record<string, unknown> | undefined> = {
       getPublicSale: { flashSaleId: live.id },
+      challenge: undefined,
       buy: { email: holder, flashSaleId: live.id },
       position: { email: holder, flashSaleId: live.id },
       confirm: { email: holder, flashSaleId: live.id, totalAmount: 5 },
@@ -506,6 +507,7 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
       'sales.resume': { auth: 'admin', base: { id: upcoming.id } },
       'sales.extend': { auth: 'admin', base: { id: upcoming.id, endsAt: new Date(Date.now() + 3 * hour) } },
       'orders.buy': { auth: 'shopper', base: { flashSaleId: upcoming.id } },
+      'orders.challenge': { auth: 'public', base: undefined },
       'orders.position': { auth: 'shopper', base: { flashSaleId: live.id } },
       'orders.watch': { auth: 'shopper', base: { flashSaleId: live.id } },
       'orders.confirm': { auth: 'shopper', base: { flashSaleId: live.id } },

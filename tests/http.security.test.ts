@@ -17,6 +17,7 @@ import { createBackground } from '@/engine/background';
 import { rateLimitKey } from '@/engine/keys';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
+import { powSettingsFromEnv } from '@/server/bot/pow';
 import type { AppDeps } from '@/server/deps';
 import { compileTrust } from '@/server/http/client-ip';
 import type { RateLimitSettings } from '@/server/ratelimit';
@@ -82,6 +83,7 @@ describe('client address and security headers', () => {
       background: createBackground(),
       mongo: () => connectMongo(mongoSettingsFromEnv()),
       config: engineConfigFromEnv(),
+      pow: powSettingsFromEnv(),
     };
   });
   after(async () => {

@@ -17,17 +17,19 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import superjson from 'superjson';
 import { encode } from 'next-auth/jwt';
-import { DEV_SECRET, env, parseEnv, PUBLIC_SECRETS, EnvError } from '@/env';
+import { DEV_BOT_KEY, DEV_SECRET, env, parseEnv, PUBLIC_SECRETS, EnvError } from '@/env';
 import { ensureProductionBuild } from '../scripts/lib/next-build';
 import { repoRoot } from '../scripts/lib/paths';
 
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+const botKey = randomBytes(32).toString('base64');
 
 /** The environment a production process gets: the services' addresses, no secret unless given. */
 function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', WORKER_METRICS_PORT: '0' };
-  for (const name of ['NEXTAUTH_SECRET', 'JWT_SECRET', 'NEXT_PHASE']) delete e[name];
-  return { ...e, ...extra };
+  for (const name of ['NEXTAUTH_SECRET', 'JWT_SECRET', 'NEXT_PHASE', 'BOT_CHALLENGE', 'BOT_CHALLENGE_HMAC_KEY']) delete e[name];
+  // The bot defence is on in production: its key is given unless a test says otherwise.
+  return { ...e, BOT_CHALLENGE_HMAC_KEY: botKey, ...extra };
 }
 
 function freePort(): Promise<number> {
@@ -62,7 +64,7 @@ describe('production start refuses a missing, short or published secret', () => 
   it('env: each rule, naming the variable and how to make one', () => {
     const problems = (vars: Record<string, string>) => {
       try {
-        parseEnv({ NODE_ENV: 'production', ...vars });
+        parseEnv({ NODE_ENV: 'production', BOT_CHALLENGE_HMAC_KEY: botKey, ...vars });
         return [];
       } catch (err) {
         assert.ok(err instanceof EnvError);
@@ -78,11 +80,35 @@ describe('production start refuses a missing, short or published secret', () => 
     }
     const strong = randomBytes(32).toString('base64');
     assert.deepEqual(problems({ NEXTAUTH_SECRET: strong, JWT_SECRET: 'local-secret' }).length, 1, 'a weak alias is refused beside a strong secret');
-    assert.equal(parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong }).NEXTAUTH_SECRET, strong);
-    assert.equal(parseEnv({ NODE_ENV: 'production', JWT_SECRET: strong }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
+    assert.equal(parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey }).NEXTAUTH_SECRET, strong);
+    assert.equal(parseEnv({ NODE_ENV: 'production', JWT_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
     // `next build` runs in production mode and needs no secret; development keeps working with none.
     assert.equal(parseEnv({ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }).NEXTAUTH_SECRET, DEV_SECRET);
     assert.equal(parseEnv({ NODE_ENV: 'development' }).NEXTAUTH_SECRET, DEV_SECRET);
+  });
+
+  it('env: the bot defence is on in production and needs a strong key of its own; off elsewhere unless asked', () => {
+    const strong = randomBytes(32).toString('base64');
+    const problems = (vars: Record<string, string>) => {
+      try {
+        parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, ...vars });
+        return [];
+      } catch (err) {
+        assert.ok(err instanceof EnvError, String(err));
+        return err.problems;
+      }
+    };
+    assert.deepEqual(problems({}), [`BOT_CHALLENGE_HMAC_KEY is not set: with BOT_CHALLENGE=pow (the production default) challenges are signed with it; ${MAKE_ONE} (or set BOT_CHALLENGE=off)`]);
+    assert.match(problems({ BOT_CHALLENGE_HMAC_KEY: DEV_BOT_KEY })[0] ?? '', /BOT_CHALLENGE_HMAC_KEY is a published development default/);
+    assert.match(problems({ BOT_CHALLENGE_HMAC_KEY: 'short' })[0] ?? '', /BOT_CHALLENGE_HMAC_KEY must be at least 32 characters long \(it has 5\)/);
+    assert.match(problems({ BOT_CHALLENGE: 'maybe' })[0] ?? '', /BOT_CHALLENGE/);
+    const on = parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey });
+    assert.equal(on.BOT_CHALLENGE, 'pow', 'on by default in production');
+    assert.equal(on.BOT_CHALLENGE_HMAC_KEY, botKey);
+    assert.equal(parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, BOT_CHALLENGE: 'off' }).BOT_CHALLENGE, 'off', 'turned off, no key needed');
+    assert.equal(parseEnv({ NODE_ENV: 'development' }).BOT_CHALLENGE, 'off', 'off in development');
+    assert.equal(parseEnv({ NODE_ENV: 'test' }).BOT_CHALLENGE, 'off', 'off in tests');
+    assert.equal(parseEnv({ NODE_ENV: 'test', BOT_CHALLENGE: 'pow' }).BOT_CHALLENGE_HMAC_KEY, DEV_BOT_KEY, 'a test may turn it on with the development key');
   });
 
   it('the app (src/server.ts) and the worker exit non-zero with the sentence', async () => {

@@ -591,6 +591,18 @@ describe('REST API contract', () => {
     });
   });
 
+  describe('bot defence', () => {
+    it('GET /challenge: a signed proof-of-work challenge; buy documents the X-Altcha header (the refusals: tests/bot.pow.test.ts)', async () => {
+      const c = expectOk(await api.call('GET', '/api/v1/challenge'), 200, S.ZChallengeResponse);
+      assert.ok(c.parameters.expiresAt * 1000 > Date.now(), 'not expired');
+      expectError(await api.call('GET', '/api/v1/challenge?x=1'), 400, 'INVALID_INPUT');
+      const doc = (await api.call('GET', '/api/v1/openapi.json')).json;
+      const header = doc.paths['/api/v1/orders/buy'].post.parameters.find((p: { name: string }) => p.name === 'X-Altcha');
+      assert.equal(header?.in, 'header', 'buy documents X-Altcha');
+      assert.ok(doc.paths['/api/v1/orders/buy'].post.responses['403'], 'and its 403');
+    });
+  });
+
   describe('health', () => {
     it('200 with each service up, no connection details', async () => {
       const h = expectOk(await api.call('GET', '/api/v1/health'), 200, S.ZHealthResponse);
@@ -604,7 +616,7 @@ describe('REST API contract', () => {
   it('every route has a contract test above', () => {
     // Keeps this file honest when a route is added: list the operation ids exercised here.
     const covered = new Set([
-      'getPublicSale', 'buy', 'position', 'confirm', 'cancel', 'ordersByEmail', 'signIn', 'listSales',
+      'getPublicSale', 'challenge', 'buy', 'position', 'confirm', 'cancel', 'ordersByEmail', 'signIn', 'listSales',
       'createSale', 'updateSale', 'deleteSale', 'pauseSale', 'resumeSale', 'extendSale', 'adminListOrders', 'queueOverview', 'health',
     ]);
     assert.deepEqual(routes.map((r) => r.operationId).filter((id) => !covered.has(id)), []);

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { request, type APIRequestContext } from '@playwright/test';
 import superjson from 'superjson';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../src/server/root';
 import { e2e } from './env';
@@ -33,14 +35,28 @@ async function call<T>(req: APIRequestContext, path: string, kind: 'query' | 'mu
   return superjson.deserialize<T>(body.result.data);
 }
 
+/**
+ * What the sale page's widget does before a buy when the bot defence is on (the e2e app runs with
+ * BOT_CHALLENGE=pow): fetch a challenge, solve it, and send the payload with the buy.
+ */
+async function powFor(req: APIRequestContext): Promise<{ altcha?: string }> {
+  const { required, challenge } = await call<Out['orders']['challenge']>(req, 'orders.challenge', 'query', undefined);
+  if (!required) return {};
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error('the proof-of-work challenge could not be solved');
+  const payload = { challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution: { counter: solution.counter, derivedKey: solution.derivedKey } };
+  return { altcha: Buffer.from(JSON.stringify(payload)).toString('base64') };
+}
+
 /** A typed handle on the procedures the tests use. */
 export function trpc(req: APIRequestContext) {
   return {
     req,
     createSale: (input: In['sales']['create']) => call<Out['sales']['create']>(req, 'sales.create', 'mutation', input),
     getSale: (id: string) => call<Out['sales']['get']>(req, 'sales.get', 'query', { id }),
+    pauseSale: (id: string) => call<Out['sales']['pause']>(req, 'sales.pause', 'mutation', { id }),
     publicSale: (flashSaleId: string) => call<Out['sales']['public']>(req, 'sales.public', 'query', { flashSaleId }),
-    buy: (flashSaleId: string) => call<Out['orders']['buy']>(req, 'orders.buy', 'mutation', { flashSaleId }),
+    buy: async (flashSaleId: string) => call<Out['orders']['buy']>(req, 'orders.buy', 'mutation', { flashSaleId, ...(await powFor(req)) }),
     position: (flashSaleId: string) => call<Out['orders']['position']>(req, 'orders.position', 'query', { flashSaleId }),
     confirm: (flashSaleId: string) => call<Out['orders']['confirm']>(req, 'orders.confirm', 'mutation', { flashSaleId }),
     cancel: (flashSaleId: string) => call<Out['orders']['cancel']>(req, 'orders.cancel', 'mutation', { flashSaleId }),
@@ -81,7 +97,7 @@ export async function adminApi(): Promise<Api & { dispose: () => Promise<void> }
 /** A sale created through the admin API; times are relative to now. */
 export async function createSale(
   api: Api,
-  opts: { quantity: number; price?: number; startsInSec?: number; endsInSec?: number; name?: string; description?: string },
+  opts: { quantity: number; price?: number; startsInSec?: number; endsInSec?: number; name?: string; description?: string; preQueue?: 'random' | 'fifo' },
 ) {
   const now = Date.now();
   return api.createSale({
@@ -91,6 +107,7 @@ export async function createSale(
     pricePerUnit: opts.price ?? 19.99,
     startsAt: new Date(now + (opts.startsInSec ?? -5) * 1000),
     endsAt: new Date(now + (opts.endsInSec ?? 600) * 1000),
+    ...(opts.preQueue ? { preQueue: opts.preQueue } : {}),
   });
 }
 

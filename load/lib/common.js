@@ -1,6 +1,9 @@
 // Shared helpers for the k6 scenarios: configuration from --env, JSON requests against the REST
-// API, admin sign-in and sale creation, polling backoff, and the end-of-test integrity check.
+// API, admin sign-in and sale creation, polling backoff, the end-of-test integrity check, and the
+// bot defence's proof of work (SOLVE_POW=1: each buy solves a challenge first, as the widget does).
 import http from 'k6/http';
+import crypto from 'k6/crypto';
+import encoding from 'k6/encoding';
 import { check, sleep } from 'k6';
 
 /** REST base, e.g. http://localhost:3000/api/v1 (the seed's API_BASE pointed at its API root). */
@@ -101,4 +104,53 @@ export function integrityCheck(token, saleId) {
   check(figures, { 'paid orders <= stock (no oversell)': (f) => !(f.paid > f.stock) }, { scope: 'integrity' });
   if (token) check(figures, { 'paid orders == units sold': (f) => f.paid === f.sold }, { scope: 'integrity' });
   return figures;
+}
+
+/** SOLVE_POW=1: the server runs with BOT_CHALLENGE=pow, so every buy carries a solved challenge. */
+export const SOLVE_POW = ['1', 'true'].includes(String(__ENV.SOLVE_POW || '').toLowerCase());
+
+function hexBytes(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+/**
+ * Solves an ALTCHA challenge (GET /challenge, algorithm SHA-256 at cost 1): the first counter whose
+ * SHA-256 of salt + nonce + counter (4 bytes, big-endian) starts with keyPrefix. The same search the
+ * widget's workers run; about BOT_CHALLENGE_MAX_NUMBER x 3/4 hashes.
+ */
+export function solveChallenge(challenge) {
+  const p = challenge.parameters;
+  if (p.algorithm !== 'SHA-256' || p.cost !== 1) throw new Error(`cannot solve a ${p.algorithm} challenge at cost ${p.cost}`);
+  const salt = hexBytes(p.salt);
+  const nonce = hexBytes(p.nonce);
+  const buf = new Uint8Array(salt.length + nonce.length + 4);
+  buf.set(salt, 0);
+  buf.set(nonce, salt.length);
+  const view = new DataView(buf.buffer);
+  const at = salt.length + nonce.length;
+  const prefix = p.keyPrefix.toLowerCase();
+  const keyHex = 2 * (p.keyLength || 32);
+  for (let counter = 0; counter <= 0xffffffff; counter++) {
+    view.setUint32(at, counter, false);
+    const key = crypto.sha256(buf.buffer, 'hex');
+    if (key.startsWith(prefix)) return { counter, derivedKey: key.slice(0, keyHex) };
+  }
+  throw new Error('no solution');
+}
+
+/**
+ * Headers for a buy: with SOLVE_POW, a fresh challenge solved (X-Altcha: base64 of the challenge
+ * and its solution); otherwise none. Each solution buys once.
+ */
+export function powHeaders() {
+  if (!SOLVE_POW) return {};
+  const res = getJson('/challenge', { tags: { name: 'challenge' } });
+  check(res, { 'challenge 200': (r) => r.status === 200 });
+  if (res.status !== 200) return {};
+  const challenge = bodyOf(res);
+  const solution = solveChallenge(challenge);
+  const payload = JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution });
+  return { 'X-Altcha': encoding.b64encode(payload, 'std') };
 }

@@ -105,6 +105,9 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           {o.fairness.leftWithoutUnit} left without one). Out-of-order grants: {o.fairness.inversions} overall,{' '}
           {o.fairness.fastPassInversions} under Fast Pass.
         </p>
+        <p className="small muted" data-testid="waiting-room">
+          <WaitingRoomLine room={o.fairness.waitingRoom} />
+        </p>
       </section>
 
       <div className="grid halves">
@@ -208,4 +211,15 @@ function Stat({ label, value, testId }: { label: string; value: number | string;
       <dd data-testid={testId}>{value}</dd>
     </div>
   );
+}
+
+/** Which waiting room the sale used (it counts as one arrival moment in the fairness figures). */
+function WaitingRoomLine({ room }: { room: OverviewData['fairness']['waitingRoom'] }) {
+  const order = (m: 'random' | 'fifo') => (m === 'random' ? 'random order' : 'arrival order');
+  if (room.mode) {
+    const size = room.size === null ? '' : `${room.size} ${room.size === 1 ? 'buyer' : 'buyers'} `;
+    return <>Waiting room: {size}placed in {order(room.mode)} at the opening (one arrival moment: they all come before later buyers).</>;
+  }
+  if (room.preQueue) return <>Waiting room ({order(room.preQueue)} at the opening): {room.waiting} waiting.</>;
+  return <>No waiting room: buys before the start are refused.</>;
 }

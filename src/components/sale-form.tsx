@@ -11,7 +11,7 @@ import { ZCreateSaleInput, ZSaleWindow, ZUpdateSaleInput } from '@/server/sales/
 import { errorInfo } from './errors';
 import { fromLocalInput, toLocalInput } from './format';
 
-type Field = 'name' | 'description' | 'pricePerUnit' | 'startingQuantity' | 'startsAt' | 'endsAt';
+type Field = 'name' | 'description' | 'pricePerUnit' | 'startingQuantity' | 'startsAt' | 'endsAt' | 'preQueue';
 type Values = Record<Field, string>;
 
 export interface SaleFormInitial {
@@ -22,6 +22,7 @@ export interface SaleFormInitial {
   startingQuantity: number;
   startsAt: Date;
   endsAt: Date;
+  preQueue: 'random' | 'fifo' | null;
 }
 
 const LABELS: Record<Field, string> = {
@@ -31,11 +32,19 @@ const LABELS: Record<Field, string> = {
   startingQuantity: 'Units for sale',
   startsAt: 'Starts at',
   endsAt: 'Ends at',
+  preQueue: 'Before the start',
 };
+
+/** The waiting room choices; '' is none. */
+const PRE_QUEUE_CHOICES: [string, string][] = [
+  ['', 'Refuse buys until the start'],
+  ['random', 'Waiting room, placed in random order at the start'],
+  ['fifo', 'Waiting room, placed in arrival order at the start'],
+];
 
 function valuesOf(sale: SaleFormInitial | undefined): Values {
   if (!sale) {
-    return { name: '', description: '', pricePerUnit: '', startingQuantity: '', startsAt: '', endsAt: '' };
+    return { name: '', description: '', pricePerUnit: '', startingQuantity: '', startsAt: '', endsAt: '', preQueue: '' };
   }
   return {
     name: sale.name,
@@ -44,6 +53,7 @@ function valuesOf(sale: SaleFormInitial | undefined): Values {
     startingQuantity: String(sale.startingQuantity),
     startsAt: toLocalInput(new Date(sale.startsAt)),
     endsAt: toLocalInput(new Date(sale.endsAt)),
+    preQueue: sale.preQueue ?? '',
   };
 }
 
@@ -62,6 +72,7 @@ function toInput(v: Values) {
     startingQuantity: toNumber(v.startingQuantity),
     startsAt: fromLocalInput(v.startsAt),
     endsAt: fromLocalInput(v.endsAt),
+    preQueue: v.preQueue === 'random' || v.preQueue === 'fifo' ? v.preQueue : null,
   };
 }
 
@@ -224,6 +235,22 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
           <label htmlFor={`${id}-endsAt`}>{LABELS.endsAt}</label>
           <input id={`${id}-endsAt`} name="endsAt" type="datetime-local" value={values.endsAt} onChange={set('endsAt')} aria-invalid={!!errors.endsAt || undefined} aria-describedby={describedBy('endsAt')} />
           {err('endsAt')}
+        </div>
+        <div className="field full">
+          <label htmlFor={`${id}-preQueue`}>{LABELS.preQueue}</label>
+          <select id={`${id}-preQueue`} name="preQueue" value={values.preQueue} onChange={set('preQueue')} disabled={lockedQty} aria-invalid={!!errors.preQueue || undefined} aria-describedby={describedBy('preQueue', true)}>
+            {PRE_QUEUE_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id={`${id}-preQueue-hint`}>
+            {lockedQty
+              ? 'Fixed once the sale has started.'
+              : 'A waiting room lets buyers line up early. Random order means being the fastest at the opening second gains nothing.'}
+          </p>
+          {err('preQueue')}
         </div>
       </div>
       <div className="row">

@@ -10,7 +10,7 @@ import { LocalTime } from './local-time';
 import { PurchasePanel } from './purchase-panel';
 
 /** One sale, live: status, countdowns and stock refresh every second; the purchase panel beside it. */
-export function SaleView({ initial, session }: { initial: PublicSaleData; session: Session | null }) {
+export function SaleView({ initial, session, botCheck = false }: { initial: PublicSaleData; session: Session | null; botCheck?: boolean }) {
   const { data: sale = initial } = api.sales.public.useQuery(
     { flashSaleId: initial.item.id },
     { initialData: initial, refetchInterval: 1_000, staleTime: 0 },
@@ -72,6 +72,14 @@ export function SaleView({ initial, session }: { initial: PublicSaleData; sessio
               <LocalTime date={item.endsAt} />
             </dd>
           </div>
+          {state === 'upcoming' && item.preQueue && (
+            <div>
+              <dt style={{ display: 'inline' }}>In the waiting room: </dt>
+              <dd style={{ display: 'inline', margin: 0 }} data-testid="public-waiting-room-size">
+                {meta.waitingRoomSize}
+              </dd>
+            </div>
+          )}
           {state === 'ongoing' && (
             <div>
               <dt style={{ display: 'inline' }}>In line right now: </dt>
@@ -87,7 +95,7 @@ export function SaleView({ initial, session }: { initial: PublicSaleData; sessio
           </p>
         )}
       </article>
-      <PurchasePanel sale={sale} session={session} saleState={state} />
+      <PurchasePanel sale={sale} session={session} saleState={state} botCheck={botCheck} />
     </div>
   );
 }

@@ -13,8 +13,15 @@ export const healthWorkflowId = (nonce: string) => `health:${nonce}`;
 export const SaleIdAttr = defineSearchAttributeKey('SaleId', SearchAttributeType.KEYWORD);
 export const BuyerEmailAttr = defineSearchAttributeKey('BuyerEmail', SearchAttributeType.KEYWORD);
 export const HoldStateAttr = defineSearchAttributeKey('HoldState', SearchAttributeType.KEYWORD);
-/** The buyer's arrival sequence: the queue's order, so a restore can rebuild it from Temporal. */
+/**
+ * The buyer's arrival sequence: the queue's order, so a restore can rebuild it from Temporal.
+ * Negative while the buyer is in a sale's waiting room: minus their ticket (see arrivalSeq). The
+ * hold workflow keeps it current when the opening gives the buyer their place.
+ */
 export const ArrivalSeqAttr = defineSearchAttributeKey('ArrivalSeq', SearchAttributeType.INT);
+
+/** ArrivalSeq of a buyer: their arrival in the queue, or minus their ticket in the waiting room. */
+export const arrivalSeq = (arrival: number, waiting = false) => (waiting ? -arrival : arrival);
 
 /** How a buyer's place in a sale ended. */
 export type HoldOutcome = 'confirmed' | 'expired' | 'cancelled' | 'sold_out' | 'closed';
@@ -27,7 +34,8 @@ export interface HoldArgs {
 
 /** What a hold workflow does next (the answer of its `holdStep` activity). */
 export type HoldStep =
-  | { kind: 'queued'; wakeAtMs: number; arrival: number }
+  /** In the queue, or (waiting) in the waiting room with `arrival` its ticket. */
+  | { kind: 'queued'; wakeAtMs: number; arrival: number; waiting?: boolean }
   | { kind: 'held'; token: string; expiresAtMs: number; arrival: number }
   | { kind: 'confirming'; token: string; leaseUntilMs: number }
   /** Redis lost the sale and it is being restored: step again in `retryInMs`. */
@@ -40,7 +48,9 @@ export interface HoldView {
   state: HoldState;
   token?: string;
   expiresAtMs?: number;
+  /** Arrival in the queue, or the ticket while `waiting` (in the sale's waiting room). */
   arrival?: number;
+  waiting?: boolean;
 }
 
 export interface OrderView {

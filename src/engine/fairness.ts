@@ -4,6 +4,13 @@
  *               later than a later buyer's);
  *   overtakes   a later arrival granted while an earlier buyer was waiting who then left without a
  *               unit (sold out or closed): the unfairness that matters, and 0 under the prefix rule.
+ *
+ * A sale's waiting room counts as one arrival moment: nobody in it came "before" anyone else in it
+ * (in a random-order room the draw decides). At the opening its n buyers take arrival numbers
+ * 1..n in the order they were placed (drawn, or by arrival in a fifo room), and everyone after the
+ * opening arrives after all of them; the grant and departure logs carry those numbers, so the two
+ * counts above judge the room by its placed order, and a room buyer is overtaken only if someone
+ * placed behind them (or a later arrival) was granted while they waited and then left without a unit.
  */
 import type { EngineDeps } from './deps';
 import { saleKeys } from './keys';
@@ -112,7 +119,21 @@ export function countOvertakes(grants: GrantRecord[], left: LeftRecord[]): { ove
   return { overtakes, overtaken };
 }
 
+/** How a sale's waiting room was used: mode null when the sale had none (and nobody waited). */
+export interface WaitingRoomReport {
+  /** The sale's setting (random | fifo), or null. */
+  preQueue: 'random' | 'fifo' | null;
+  /** How the room was placed at the opening; null before it opened, or when there was no room. */
+  mode: 'random' | 'fifo' | null;
+  /** Buyers placed at the opening (null before it, or after a Redis restore: it is not kept). */
+  size: number | null;
+  /** Buyers waiting now (before the opening). */
+  waiting: number;
+  openedAt: number | null;
+}
+
 export interface FairnessReport {
+  waitingRoom: WaitingRoomReport;
   grants: GrantRecord[];
   left: LeftRecord[];
   inversions: number;
@@ -125,10 +146,24 @@ export interface FairnessReport {
 /** The fairness figures of one sale, from Redis. */
 export async function fairnessReport(deps: Pick<EngineDeps, 'redis'>, saleId: string): Promise<FairnessReport> {
   const k = saleKeys(saleId);
-  const [grantsRaw, leftRaw] = await Promise.all([deps.redis.lrange(k.grants, 0, -1), deps.redis.lrange(k.left, 0, -1)]);
+  const [grantsRaw, leftRaw, meta, waiting] = await Promise.all([
+    deps.redis.lrange(k.grants, 0, -1),
+    deps.redis.lrange(k.left, 0, -1),
+    deps.redis.hmget(k.meta, 'preQueue', 'roomMode', 'roomSize', 'openedAt'),
+    deps.redis.zcard(k.waiting),
+  ]);
   const grants = grantsRaw.map(parseGrant);
   const left = leftRaw.map(parseLeft);
+  const [preQueue, roomMode, roomSize, openedAt] = meta;
+  const mode = (m: string | null | undefined) => (m === 'random' || m === 'fifo' ? m : null);
   return {
+    waitingRoom: {
+      preQueue: mode(preQueue),
+      mode: mode(roomMode),
+      size: roomSize ? Number(roomSize) : null,
+      waiting,
+      openedAt: openedAt ? Number(openedAt) : null,
+    },
     grants,
     left,
     inversions: countInversions(grants.map((g) => g.arrival)),

@@ -32,6 +32,9 @@ export async function holdStep(deps: EngineDeps, saleId: string, email: string, 
         return { kind: 'lost', retryInMs: LOST_RETRY_MS };
       case 'queued':
         return { kind: 'queued', wakeAtMs: r.wakeAtMs, arrival: r.arrival };
+      case 'waiting':
+        // Asleep until the start: the first event after it opens the room and places this buyer.
+        return { kind: 'queued', wakeAtMs: r.wakeAtMs, arrival: r.ticket, waiting: true };
       case 'held':
         if (r.grantedNow) recordGrant('workflow');
         return { kind: 'held', token: r.token, expiresAtMs: r.expiresAtMs, arrival: r.arrival };

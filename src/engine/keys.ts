@@ -8,7 +8,7 @@ const tag = (saleId: string) => `{${saleId}}`;
 export const saleKeys = (saleId: string) => {
   const t = tag(saleId);
   return {
-    /** HASH of the sale facts the scripts need: startsAt, endsAt (ms), initial, price, name. */
+    /** HASH of the sale facts the scripts need: startsAt, endsAt (ms), initial, price, name, preQueue, openedAt. */
     meta: `fsmeta:${t}`,
     /** ZSET email -> arrival sequence: the FIFO queue. */
     queue: `fsq:${t}`,
@@ -28,6 +28,8 @@ export const saleKeys = (saleId: string) => {
     grantSeq: `fsgseq:${t}`,
     /** LIST of queued buyers who left without a unit "email|arrival|atMs|outcome": fairness. */
     left: `fsleft:${t}`,
+    /** ZSET email -> ticket: the waiting room of a sale with a preQueue, until it opens. */
+    waiting: `fswait:${t}`,
     /** Prefix of the per-buyer hold keys `fsh:{saleId}:{email}` (TTL = hold + grace, a backstop). */
     holdPrefix: `fsh:${t}:`,
     /** Distributed lock around the dispatcher. */
@@ -41,7 +43,7 @@ export type SaleKeys = ReturnType<typeof saleKeys>;
 
 /** The KEYS every sale script receives, in the order `lua/includes/sale.lua` names them. */
 export const scriptKeys = (k: SaleKeys) =>
-  [k.meta, k.queue, k.arrivals, k.stock, k.holds, k.paid, k.outcome, k.grants, k.grantSeq, k.left] as const;
+  [k.meta, k.queue, k.arrivals, k.stock, k.holds, k.paid, k.outcome, k.grants, k.grantSeq, k.left, k.waiting] as const;
 
 /** Every key that holds a sale's state (for deletion and snapshots). */
 export const allSaleKeys = (k: SaleKeys) => [...scriptKeys(k), k.lock];
@@ -50,3 +52,6 @@ export const holdKey = (saleId: string, email: string) => `${saleKeys(saleId).ho
 
 /** Fixed-window rate limit counters (REST/tRPC buy and confirm). */
 export const rateLimitKey = (scope: string, subject: string, window: number) => `fsrl:${scope}:${subject}:${window}`;
+
+/** A used proof-of-work challenge (bot defence), kept until the challenge expires: solutions are single-use. */
+export const powNonceKey = (nonce: string) => `fspow:${nonce}`;

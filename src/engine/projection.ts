@@ -9,17 +9,19 @@
  *   MongoDB  the sale's facts and stock (currentQuantity), who paid (orders), confirms in flight
  *            (the sale's pendingGrants markers: units already taken off currentQuantity);
  *   Temporal the running hold workflows of the sale (search attribute SaleId): who holds (their
- *            `state` query: token, deadline, arrival) and who waits, in which order (ArrivalSeq).
+ *            `state` query: token, deadline, arrival) and who waits, in which order (ArrivalSeq),
+ *            in the queue or, before the sale opened, in its waiting room (ArrivalSeq < 0).
  *
  * Until it is rebuilt every script refuses to decide (buy says no_sale, step and claim say lost),
  * so requests answer 503 with Retry-After and hold workflows wait: never a wrong grant. The rebuild
- * is written in one MULTI under WATCH, so a confirm that ends meanwhile (consume-10.lua writes who
+ * is written in one MULTI under WATCH, so a confirm that ends meanwhile (consume-11.lua writes who
  * paid) makes it start over. What Redis alone knew is gone: the grant and departure logs, and
  * buyers whose workflow had not started yet (they buy again).
  */
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { FlashSale, Order } from '@models/index';
+import type { PreQueueMode } from '@models/constants';
 import { holdStateQuery } from './contract';
 import type { EngineDeps } from './deps';
 import { dispatchSale } from './dispatch';
@@ -37,6 +39,7 @@ export interface SaleFacts {
   startsAt: Date;
   endsAt: Date;
   pausedAt?: Date | null;
+  preQueue?: PreQueueMode | null;
 }
 
 async function findSaleFacts(saleId: string): Promise<SaleFacts> {
@@ -53,6 +56,7 @@ export const saleMeta = (sale: SaleFacts) => ({
   price: sale.pricePerUnit,
   name: sale.name,
   paused: sale.pausedAt ? 1 : 0,
+  preQueue: sale.preQueue ?? '',
 });
 
 /** A new sale's first projection: its facts and its whole stock (nothing else can exist yet). */
@@ -86,16 +90,25 @@ interface RestoredHold {
 export interface RestoreReport {
   holds: number;
   queued: number;
+  /** Buyers put back in the waiting room (the sale had not opened). */
+  waiting: number;
   paid: number;
   stock: number;
   ms: number;
 }
 
-/** The sale's running hold workflows, as Temporal sees them: holders (queried) and the queue. */
+interface Waiter {
+  email: string;
+  /** Arrival in the queue; in the waiting room, the ticket. */
+  arrival: number;
+  waiting: boolean;
+}
+
+/** The sale's running hold workflows, as Temporal sees them: holders (queried), the queue and the waiting room. */
 async function liveBuyers(deps: EngineDeps, saleId: string) {
   const client = await deps.temporal();
   const holders: string[] = [];
-  const queue: { email: string; arrival: number }[] = [];
+  const queue: Waiter[] = [];
   const toQuery: string[] = [];
   for await (const wf of client.workflow.list({
     query: `WorkflowType = 'holdWorkflow' AND SaleId = '${saleId}' AND ExecutionStatus = 'Running'`,
@@ -106,7 +119,7 @@ async function liveBuyers(deps: EngineDeps, saleId: string) {
     const arrival = Number(attrs.ArrivalSeq?.[0] ?? NaN);
     if (!email) continue;
     if (state === 'held' || state === 'confirming' || !Number.isFinite(arrival)) toQuery.push(wf.workflowId);
-    else if (state === 'queued') queue.push({ email, arrival });
+    else if (state === 'queued') queue.push({ email, arrival: Math.abs(arrival), waiting: arrival < 0 });
     holders.push(email);
   }
   const holds: RestoredHold[] = [];
@@ -116,11 +129,29 @@ async function liveBuyers(deps: EngineDeps, saleId: string) {
       if ((v.state === 'held' || v.state === 'confirming') && v.token && v.expiresAtMs && v.arrival) {
         holds.push({ email: v.email, token: v.token, expiresAtMs: v.expiresAtMs, arrival: v.arrival, state: v.state });
       } else if (v.state === 'queued' && v.arrival) {
-        queue.push({ email: v.email, arrival: v.arrival });
+        queue.push({ email: v.email, arrival: v.arrival, waiting: v.waiting === true });
       }
     }
   }
   return { holds, queue };
+}
+
+/**
+ * Where the restored waiters go, and whether the sale counts as opened (see includes/sale.lua's
+ * open_if_due). Buyers whose workflow still says "waiting room" go back into it while the opening
+ * cannot have happened: before the start, or after it while nobody holds, paid or was placed (then
+ * the next event opens the room with a fresh draw, as it would have). Otherwise the sale had
+ * opened and these workflows had not stepped since: their drawn place is lost with Redis, so they
+ * go into the queue at their ticket. Tickets and places are both 1..n, below every later arrival,
+ * so the room still comes before everyone after the opening; only its inner order may differ.
+ */
+function waitingRoom(sale: SaleFacts, queue: Waiter[], inSale: number, now: number) {
+  const waiting = queue.filter((q) => q.waiting);
+  const placed = queue.filter((q) => !q.waiting);
+  const opened = now >= sale.startsAt.getTime() && !(waiting.length && !placed.length && !inSale);
+  if (!opened) return { queue: placed, waiting, opened: {} };
+  const mode = sale.preQueue ?? (waiting.length ? 'fifo' : '');
+  return { queue: queue, waiting: [], opened: { openedAt: sale.startsAt.getTime(), roomMode: mode } };
 }
 
 /**
@@ -160,20 +191,23 @@ export async function restoreSale(deps: EngineDeps, saleId: string): Promise<Res
       const stock = Math.max(0, sale.currentQuantity - unitsHeld);
       const now = Date.now();
 
+      const room = waitingRoom(sale, queue, holds.length + paid.size, now);
+
       const tx = conn.multi().del(...allSaleKeys(k));
       for (const h of holds) {
         tx.hset(k.holds, h.email, restoredHoldEntry(h));
         tx.set(holdKey(saleId, h.email), h.token, 'PX', Math.max(1, h.expiresAtMs - now) + deps.config.holdGraceSec * 1000);
       }
-      if (queue.length) tx.zadd(k.queue, ...queue.flatMap((q) => [q.arrival, q.email]));
+      if (room.queue.length) tx.zadd(k.queue, ...room.queue.flatMap((q) => [q.arrival, q.email]));
+      if (room.waiting.length) tx.zadd(k.waiting, ...room.waiting.flatMap((q) => [q.arrival, q.email]));
       if (paid.size) tx.sadd(k.paid, ...paid).hset(k.outcome, Object.fromEntries([...paid].map((e) => [e, 'purchased'])));
       tx.set(k.stock, stock)
         .set(k.arrivals, Math.max(0, ...holds.map((h) => h.arrival), ...queue.map((q) => q.arrival)))
         // Tokens go on from every one MongoDB knows (orders, markers), so none is given twice.
         .set(k.grantSeq, Math.max(0, ...holds.map((h) => Number(h.token)), ...orders.map((o) => Number(o.grantToken)), ...[...decremented].map(Number)))
-        .hset(k.meta, saleMeta(sale)); // last: the scripts decide again once the meta is there
+        .hset(k.meta, { ...saleMeta(sale), ...room.opened }); // last: the scripts decide again once the meta is there
       if ((await tx.exec()) === null) continue; // a confirm ended meanwhile: read again
-      const report = { holds: holds.length, queued: queue.length, paid: paid.size, stock, ms: Date.now() - t0 };
+      const report = { holds: holds.length, queued: room.queue.length, waiting: room.waiting.length, paid: paid.size, stock, ms: Date.now() - t0 };
       recordRestore();
       console.log(`[engine] restored sale ${saleId} in Redis: ${JSON.stringify(report)}`);
       return report;

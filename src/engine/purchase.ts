@@ -8,7 +8,7 @@
  *   3. the marker is removed (after the answer; closeSale sweeps any left), so the sale document does
  *      not grow with the number of sales.
  *
- * Callers hold the confirm's lease (claim-10.lua), so at most one runs this for a grant at a time,
+ * Callers hold the confirm's lease (claim-11.lua), so at most one runs this for a grant at a time,
  * and no MongoDB call is sent once half the lease is spent.
  * A fresh claim means no earlier attempt exists, so it skips straight to 1. A takeover (the earlier
  * owner died somewhere in 1-3) first looks for the order (done: only 3 is left) and the marker
@@ -142,7 +142,7 @@ async function recordOrder(c: LeasedClaim): Promise<OrderView> {
 /**
  * Records the claimed confirm in MongoDB, then ends the hold in Redis as paid. When MongoDB refuses
  * for good (no unit left, outside the window, already bought with another hold), the hold ends
- * unpaid instead (abort-10.lua) and the refusal is thrown to the caller.
+ * unpaid instead (abort-11.lua) and the refusal is thrown to the caller.
  */
 export async function finishConfirm(deps: Pick<EngineDeps, 'scripts' | 'config'>, claim: ConfirmClaim): Promise<OrderView> {
   // Called right after the claim: the lease runs from about now.

@@ -4,6 +4,7 @@
  * typed wrappers. A script may say `--- @include "name"` to inline `lua/includes/name.lua` (shared
  * helpers: Redis runs each script alone, so sharing happens when the text is loaded).
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -87,6 +88,10 @@ export interface BuyerSnapshot {
   hold: HoldEntry | null;
   paid: boolean;
   outcome: string;
+  /** 1-based place in the waiting room, by arrival (0 when not there). */
+  roomPlace: number;
+  /** Buyers in the waiting room (0 once it opened). */
+  roomSize: number;
 }
 
 const toSnapshot = (r: Reply): BuyerSnapshot => ({
@@ -100,16 +105,24 @@ const toSnapshot = (r: Reply): BuyerSnapshot => ({
   hold: r[7] ? parseHoldEntry(String(r[7])) : null,
   paid: Number(r[8]) === 1,
   outcome: String(r[9] ?? ''),
+  roomPlace: Number(r[10] ?? 0),
+  roomSize: Number(r[11] ?? 0),
 });
 
-export type BuyStatus = 'held' | 'confirming' | 'queued' | 'paid' | 'sold_out' | 'not_started' | 'ended' | 'no_sale';
+/**
+ * The seed of a waiting room's draw, handed to every script that may open the room: 256 bits
+ * from the cryptographic random source (the script expands it; Redis' math.random is predictable).
+ */
+const roomSeed = () => randomBytes(32).toString('hex');
+
+export type BuyStatus = 'held' | 'confirming' | 'queued' | 'waiting' | 'paid' | 'sold_out' | 'not_started' | 'ended' | 'no_sale';
 export interface BuyReply {
   status: BuyStatus;
   joinedNow: boolean;
   grantedNow: boolean;
-  /** The buyer's arrival sequence (their place in the sale's order), when in the sale. */
+  /** The buyer's arrival sequence (their place in the sale's order), when in the sale; in the waiting room, their ticket. */
   arrival?: number;
-  /** Present when the buyer is in the sale (held, confirming, queued). */
+  /** Present when the buyer is in the sale (held, confirming, queued, waiting). */
   view?: BuyerSnapshot;
 }
 
@@ -119,6 +132,8 @@ export type StepReply =
   | { kind: 'confirming'; token: string; leaseUntilMs: number }
   | { kind: 'finish'; token: string; atMs: number; price: number }
   | { kind: 'queued'; position: number; wakeAtMs: number; arrival: number }
+  /** In the waiting room (place by arrival, ticket): sleep until the sale's start. */
+  | { kind: 'waiting'; place: number; wakeAtMs: number; ticket: number }
   | { kind: 'released'; outcome: 'expired' | 'closed' | 'cancelled' }
   | { kind: 'done'; outcome: string };
 
@@ -148,7 +163,7 @@ export function saleScripts(redis: ScriptedRedis) {
   };
   return {
     async buy(saleId: string, email: string, s: HoldSettings): Promise<BuyReply> {
-      const r = await run('buy', saleId, email, s.holdTtlMs, s.graceMs, s.fastPassPercent);
+      const r = await run('buy', saleId, email, s.holdTtlMs, s.graceMs, s.fastPassPercent, roomSeed());
       return {
         status: r[0] as BuyStatus,
         joinedNow: Number(r[1]) === 1,
@@ -159,7 +174,7 @@ export function saleScripts(redis: ScriptedRedis) {
     },
 
     async step(saleId: string, email: string, intent: 'check' | 'cancel', s: HoldSettingsWithLease): Promise<StepReply> {
-      const r = await run('step', saleId, email, intent, s.holdTtlMs, s.graceMs, s.fastPassPercent, s.leaseMs, s.recheckMs);
+      const r = await run('step', saleId, email, intent, s.holdTtlMs, s.graceMs, s.fastPassPercent, s.leaseMs, s.recheckMs, roomSeed());
       const [kind, a, b, c, d] = r;
       switch (kind) {
         case 'lost':
@@ -172,6 +187,8 @@ export function saleScripts(redis: ScriptedRedis) {
           return { kind, token: String(a), atMs: Number(b), price: Number(c) };
         case 'queued':
           return { kind, position: Number(a), wakeAtMs: Number(b), arrival: Number(c) };
+        case 'waiting':
+          return { kind, place: Number(a), wakeAtMs: Number(b), ticket: Number(c) };
         case 'released':
           return { kind, outcome: a as 'expired' | 'closed' | 'cancelled' };
         default:
@@ -202,7 +219,7 @@ export function saleScripts(redis: ScriptedRedis) {
     },
 
     async promote(saleId: string, s: HoldSettings, max = 100): Promise<Grant[]> {
-      const flat = await run('promote', saleId, s.holdTtlMs, s.graceMs, s.fastPassPercent, max);
+      const flat = await run('promote', saleId, s.holdTtlMs, s.graceMs, s.fastPassPercent, max, roomSeed());
       const grants: Grant[] = [];
       for (let i = 0; i + 3 < flat.length; i += 4) {
         grants.push({ email: String(flat[i]), token: String(flat[i + 1]), expiresAtMs: Number(flat[i + 2]), arrival: Number(flat[i + 3]) });
@@ -214,9 +231,9 @@ export function saleScripts(redis: ScriptedRedis) {
       return toSnapshot(await run('snapshot', saleId, email));
     },
 
-    /** At the sale's end: everyone still queued leaves without a unit. Returns how many. */
+    /** At the sale's end: everyone still queued (or in a room that never opened) leaves without a unit. Returns how many. */
     async close(saleId: string): Promise<number> {
-      return Number(await run('close', saleId));
+      return Number(await run('close', saleId, roomSeed()));
     },
 
     /** Writes the sale's facts where Redis has the sale; false when it must be rebuilt instead. */

@@ -6,11 +6,14 @@ import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
 import { createBackground } from '@/engine/background';
 import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
+import { powSettingsFromEnv, type PowSettings } from './bot/pow';
 
 /** What services need from the outside world; the app builds it from env, tests build their own. */
 export interface AppDeps extends EngineDeps {
   /** Resolves once MongoDB is connected (idempotent). */
   mongo: () => Promise<unknown>;
+  /** Bot defence: whether a buy needs a proof of work, and the challenges' key and difficulty. */
+  pow: PowSettings;
 }
 
 /** A Temporal client connected on first use; a failed connect is retried on the next use. */
@@ -37,6 +40,7 @@ export function defaultDeps(): AppDeps {
       background: createBackground(),
       mongo: () => connectMongo(mongoSettingsFromEnv()),
       config: engineConfigFromEnv(),
+      pow: powSettingsFromEnv(),
     };
   }
   return holder.flashSaleDeps;

@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -16,6 +17,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  ArrivalSeqAttr,
+  arrivalSeq,
   cancelSignal,
   confirmedSignal,
   grantedSignal,
@@ -41,6 +44,10 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   let token: string | undefined;
   let expiresAtMs: number | undefined;
   let arrival: number | undefined;
+  let waiting = false;
+  // What ArrivalSeq says now (set at the start): kept current when the waiting room's opening
+  // gives this buyer their place, so a restore rebuilds the queue in the drawn order.
+  let seq = workflowInfo().typedSearchAttributes.get(ArrivalSeqAttr);
   let woken = false;
   let cancelRequested = false;
 
@@ -53,7 +60,15 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
     cancelRequested = true;
     woken = true;
   });
-  setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival }));
+  setHandler(holdStateQuery, () => ({ saleId, email, state, token, expiresAtMs, arrival, ...(waiting ? { waiting } : {}) }));
+
+  // The opening of a waiting room moves a buyer from their ticket to their place: keep ArrivalSeq
+  // on it (patched: histories from before this replay without the new command).
+  const followPlace = (current: number) => {
+    if (current === seq || !patched('arrival-seq-follows-place')) return;
+    seq = current;
+    upsertSearchAttributes([{ key: ArrivalSeqAttr, value: current }]);
+  };
 
   const setState = (next: HoldState) => {
     state = next;
@@ -79,14 +94,19 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
       case 'lost':
         until = Date.now() + next.retryInMs;
         break;
-      case 'queued':
+      case 'queued': {
         setState('queued');
         arrival = next.arrival;
+        waiting = next.waiting === true;
+        followPlace(arrivalSeq(next.arrival, waiting));
         until = next.wakeAtMs;
         break;
+      }
       case 'held':
         setState('held');
+        waiting = false;
         ({ token, expiresAtMs, arrival } = next);
+        followPlace(next.arrival);
         until = next.expiresAtMs;
         break;
       case 'confirming':

@@ -10,6 +10,7 @@ import type { EngineConfig } from '@/engine/config';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
 import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
+import { powSettingsFromEnv } from '@/server/bot/pow';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
 import type { Session } from '@/server/auth/session';
@@ -58,7 +59,7 @@ export async function startEngine(
   const database = opts.database ?? `test_${randomUUID().slice(0, 8)}`;
   const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), dbName: database });
   await mongo();
-  const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config };
+  const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config, pow: powSettingsFromEnv() };
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { adminProcedure, createTRPCRouter, shopperProcedure } from '../trpc';
-import { ZAdminOrdersInput, ZByEmailInput, ZSaleOnlyInput } from './orders.schema';
+import { adminProcedure, createTRPCRouter, publicProcedure, shopperProcedure } from '../trpc';
+import { ZAdminOrdersInput, ZBuyInput, ZByEmailInput, ZSaleOnlyInput } from './orders.schema';
 import { adminList, buy, byEmail, cancel, confirm, position } from './orders.service';
 import { ForbiddenError } from '../errors';
 import { rateLimit } from '../ratelimit';
+import { ZNoInput } from '../common.schema';
+import { createPowChallenge, requirePowSolution } from '../bot/pow';
 
 /** Shopper procedures act for the signed-in buyer: the email always comes from the session. */
 const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string }) => ({
@@ -12,7 +14,16 @@ const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string
 });
 
 export const ordersRouter = createTRPCRouter({
-  buy: shopperProcedure.use(rateLimit('buy')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => buy(ctx.deps, buyer(ctx, input))),
+  // Bot defence: the proof of work is checked before the buy touches the engine.
+  buy: shopperProcedure
+    .use(rateLimit('buy'))
+    .input(ZBuyInput)
+    .mutation(async ({ ctx, input }) => {
+      await requirePowSolution(ctx.deps, input.altcha, 'altcha');
+      return buy(ctx.deps, buyer(ctx, input));
+    }),
+  /** A proof-of-work challenge for the next buy (`required`: whether buys need one here). */
+  challenge: publicProcedure.input(ZNoInput).query(async ({ ctx }) => ({ required: ctx.deps.pow.enabled, challenge: await createPowChallenge(ctx.deps.pow) })),
   position: shopperProcedure.input(ZSaleOnlyInput).query(({ ctx, input }) => position(ctx.deps, buyer(ctx, input))),
   /**
    * The buyer's position, pushed over SSE whenever it changes (one Redis snapshot every 500 ms on

@@ -9,6 +9,14 @@ export type TBuyerInput = z.infer<typeof ZBuyerInput>;
 /** tRPC shopper procedures: the email comes from the signed-in session. */
 export const ZSaleOnlyInput = z.object({ flashSaleId: ZSaleId }).strict();
 
+/**
+ * tRPC buy: with the bot defence on (BOT_CHALLENGE=pow), `altcha` carries a solved proof-of-work
+ * challenge (the altcha widget's payload; REST sends it in the X-Altcha header).
+ */
+export const ZBuyInput = ZSaleOnlyInput.extend({
+  altcha: z.string().max(4096).optional().describe('A solved ALTCHA challenge (orders.challenge): required when BOT_CHALLENGE=pow'),
+}).strict();
+
 export const ZByEmailInput = z.object({ email: ZEmail }).strict();
 
 /** The orders table's filters (tRPC; REST reads the same from its query string, see rest.schema.ts). */

@@ -2,11 +2,12 @@
  * The purchase as the buyer drives it. Every answer comes from Redis (and, for a confirm, MongoDB);
  * no request waits on a workflow task. Workflow starts and signals go out in the background.
  *
- *   buy      buy-10.lua: join the FIFO queue and make the first grant attempt
- *   position snapshot-10.lua
- *   confirm  claim-10.lua (the hold becomes "confirming"), the MongoDB step, consume-10.lua, then
+ *   buy      buy-11.lua: join the FIFO queue and make the first grant attempt (before the start
+ *            of a sale with a waiting room: enter the room)
+ *   position snapshot-11.lua
+ *   confirm  claim-11.lua (the hold becomes "confirming"), the MongoDB step, consume-11.lua, then
  *            the hold workflow is signalled `confirmed`
- *   cancel   step-10.lua with intent cancel (the unit goes back, or the buyer leaves the queue)
+ *   cancel   step-11.lua with intent cancel (the unit goes back, or the buyer leaves the queue)
  */
 import { FlashSale, Order } from '@models/index';
 import { holdSettings } from '@/engine/config';
@@ -29,20 +30,21 @@ import { findOrder, finishConfirm, toOrderView } from '@/engine/purchase';
 import { ensureSaleInRedis } from '@/engine/projection';
 import type { BuyerSnapshot } from '@/engine/scripts';
 import { signalHold, startHold, type HoldRef, type HoldSignal } from '@/engine/temporal';
-import type { OrderView } from '@/engine/contract';
+import { arrivalSeq, type OrderView } from '@/engine/contract';
 import type { AppDeps } from '../deps';
 import type { TAdminOrdersInput, TBuyerInput } from './orders.schema';
 
-export type PositionStatus = 'queued' | 'held' | 'purchased' | 'expired' | 'cancelled' | 'sold_out' | 'closed' | 'none';
+export type PositionStatus = 'waiting' | 'queued' | 'held' | 'purchased' | 'expired' | 'cancelled' | 'sold_out' | 'closed' | 'none';
 
 export interface PositionView {
   status: PositionStatus;
   /** true while a confirm of the held unit is being recorded (it can no longer be cancelled). */
   paying: boolean;
-  /** 1-based place in the queue (0 when not queued). */
+  /** 1-based place in the queue (0 when not queued); in the waiting room, the place by arrival. */
   position: number;
-  /** People in front of this buyer. */
+  /** People in front of this buyer (in the waiting room: who arrived earlier). */
   ahead: number;
+  /** People in the queue (in the waiting room: in the room). */
   size: number;
   hasActiveHold: boolean;
   /** Seconds left on the hold (0 when none). */
@@ -57,6 +59,8 @@ export interface BuyResult extends PositionView {
   queued: boolean;
 }
 
+const NOT_HOLDING = { paying: false, hasActiveHold: false, holdTtlSec: 0, holdExpiresAt: null, etaSec: null } as const;
+
 function toPosition(snap: BuyerSnapshot, holdTtlSec: number): PositionView {
   const heldMs = snap.hold ? Math.max(0, snap.hold.expiresAtMs - snap.nowMs) : 0;
   const paying = snap.hold?.state === 'confirming';
@@ -70,7 +74,14 @@ function toPosition(snap: BuyerSnapshot, holdTtlSec: number): PositionView {
         ? allSold
           ? 'sold_out'
           : 'queued'
-        : ((snap.outcome || 'none') as PositionStatus);
+        : snap.roomPlace > 0
+          ? 'waiting'
+          : ((snap.outcome || 'none') as PositionStatus);
+  if (status === 'waiting') {
+    // Places are given at the opening (drawn by lot in a random-order room): no wait estimate yet.
+    const view = { ...NOT_HOLDING, status, position: snap.roomPlace, ahead: snap.roomPlace - 1, size: snap.roomSize };
+    return { ...view, available: Math.max(0, snap.stock) };
+  }
   const ahead = Math.max(0, snap.position - 1);
   return {
     status,
@@ -132,13 +143,15 @@ export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): P
   }
   if (r.grantedNow) recordGrant('buy');
   // A new buyer's workflow is started (already `held` when granted now: no upsert needed); a
-  // queued buyer granted on a second buy is woken. Either way its first step reads Redis.
-  if (r.joinedNow) tellHold(deps, { saleId: flashSaleId, email, arrival: r.arrival, state: r.grantedNow ? 'held' : 'queued' }, 'start');
-  else if (r.grantedNow) tellHold(deps, { saleId: flashSaleId, email, arrival: r.arrival }, 'granted');
+  // queued buyer granted on a second buy is woken. Either way its first step reads Redis. A buyer
+  // in the waiting room is kept by Temporal under minus their ticket (see arrivalSeq).
+  const arrival = r.arrival === undefined ? undefined : arrivalSeq(r.arrival, r.status === 'waiting');
+  if (r.joinedNow) tellHold(deps, { saleId: flashSaleId, email, arrival, state: r.grantedNow ? 'held' : 'queued' }, 'start');
+  else if (r.grantedNow) tellHold(deps, { saleId: flashSaleId, email, arrival }, 'granted');
   // Free units and nobody granted: the heads ahead (e.g. a Fast Pass head) are the dispatcher's.
   if (r.status === 'queued' && r.view!.stock > 0) dispatchInBackground(deps, flashSaleId);
   const view = toPosition(r.view!, deps.config.holdTtlSec);
-  return { ...view, queued: view.status === 'queued' };
+  return { ...view, queued: view.status === 'queued' || view.status === 'waiting' };
 }
 
 export async function position(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<PositionView> {

@@ -61,6 +61,7 @@ export async function overview(deps: AppDeps, saleId: string) {
     sale,
     queueSize: snap.queueSize,
     queueHead: head,
+    waitingRoomSize: snap.roomSize,
     holdsLive: snap.holdsLive,
     sold: sale.startingQuantity - sale.currentQuantity,
     available: Math.max(0, snap.stock),
@@ -70,6 +71,10 @@ export async function overview(deps: AppDeps, saleId: string) {
     grantsPerSecond: perSecond,
     recentGrants: grants.slice(-20).reverse().map((g) => ({ ...g, at: new Date(g.atMs).toISOString() })),
     fairness: {
+      waitingRoom: {
+        ...fairness.waitingRoom,
+        openedAt: fairness.waitingRoom.openedAt === null ? null : new Date(fairness.waitingRoom.openedAt).toISOString(),
+      },
       inversions: fairness.inversions,
       fastPassInversions: fairness.fastPassInversions,
       overtakes: fairness.overtakes,

@@ -13,7 +13,7 @@ const STATUS_TEXT: Record<number, string> = {
   201: 'Created',
   400: 'Invalid input: `error.fields` names each offending field',
   401: 'No or invalid bearer token',
-  403: 'Signed in, but not an admin',
+  403: 'Signed in, but not an admin; or (X-Altcha) a wrong, expired or already used proof-of-work solution',
   404: 'Not found',
   409: 'Refused by the sale rules (see `error.code`)',
   413: 'Body too large',
@@ -78,6 +78,17 @@ export function buildOpenApi(routes: Route[], base: string) {
 
     const statuses = new Set<number>([400, 500, ...(route.errors ?? [])]);
     if (route.auth === 'admin') [401, 403].forEach((s) => statuses.add(s));
+    if (route.pow) {
+      statuses.add(403);
+      parameters.push({
+        name: 'X-Altcha',
+        in: 'header',
+        required: false,
+        description:
+          'A solved proof-of-work challenge from `GET ' + base + '/challenge` (base64 JSON of challenge and solution). Required when the bot defence is on (BOT_CHALLENGE=pow): missing or unreadable is a 400, wrong, expired or already used a 403 (`error.code` BOT_CHALLENGE_*). Each solution is good for one buy.',
+        schema: { type: 'string' },
+      });
+    }
     if (route.rateLimit) statuses.add(429);
     if (requestBody) [413, 415].forEach((s) => statuses.add(s));
     const ok = route.status ?? 200;
@@ -118,6 +129,7 @@ export function buildOpenApi(routes: Route[], base: string) {
     tags: [
       { name: 'Flash sales', description: 'Public sale status' },
       { name: 'Orders', description: 'Buy, wait, confirm' },
+      { name: 'Bot defence', description: 'Proof-of-work challenges (ALTCHA) that a buy needs when BOT_CHALLENGE=pow' },
       { name: 'Auth', description: 'Admin sign-in' },
       { name: 'Admin', description: 'Sales and orders administration (bearer token, admin role)' },
       { name: 'Health', description: 'Service checks' },

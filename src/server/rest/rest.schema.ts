@@ -46,6 +46,10 @@ export const ZSaleItem = z.object({
   pricePerUnit: z.number(),
   startsAt: ZIso,
   endsAt: ZIso,
+  preQueue: z
+    .enum(['random', 'fifo'])
+    .nullable()
+    .describe('Waiting room before the start: its buyers are placed in the queue at the opening in a random order (random) or in arrival order (fifo); null: none, buys before the start are refused'),
   pausedAt: ZIso.nullable().describe('When an admin paused the sale; null while it runs'),
   createdAt: ZIso.optional(),
   updatedAt: ZIso.optional(),
@@ -63,6 +67,7 @@ export const ZPublicSaleResponse = z.object({
     available: z.number().int().describe('Units free to be granted right now'),
     holdsLive: z.number().int(),
     queueSize: z.number().int(),
+    waitingRoomSize: z.number().int().describe('Buyers in the waiting room (before the opening; 0 after it)'),
     fastPass: z.boolean(),
     startsInSec: z.number().int(),
     endsInSec: z.number().int(),
@@ -70,13 +75,13 @@ export const ZPublicSaleResponse = z.object({
   }),
 });
 
-export const ZPositionDetail = z.enum(['queued', 'held', 'purchased', 'expired', 'cancelled', 'sold_out', 'closed', 'none']);
+export const ZPositionDetail = z.enum(['waiting', 'queued', 'held', 'purchased', 'expired', 'cancelled', 'sold_out', 'closed', 'none']);
 
 export const ZPositionResponse = z.object({
-  status: z.enum(['queued', 'ready', 'none']).describe('Seed status: ready = you hold a unit, confirm now'),
-  detail: ZPositionDetail.describe('The full state: held, purchased, expired, cancelled, sold_out, closed, ...'),
+  status: z.enum(['queued', 'ready', 'none']).describe('Seed status: ready = you hold a unit, confirm now (queued includes the waiting room)'),
+  detail: ZPositionDetail.describe('The full state: waiting (in the waiting room before the opening), queued, held, purchased, expired, cancelled, sold_out, closed, ...'),
   paying: z.boolean().describe('true while a confirm of the held unit is being recorded (it can no longer be cancelled)'),
-  position: z.number().int().describe('1-based place in the queue; 0 when not queued'),
+  position: z.number().int().describe('1-based place in the queue; 0 when not queued; in the waiting room, the place by arrival (a random-order room draws the real one at the opening)'),
   ahead: z.number().int(),
   size: z.number().int().describe('Queue length'),
   hasActiveHold: z.boolean(),
@@ -125,6 +130,7 @@ export const ZQueueOverviewResponse = z.looseObject({
   sale: ZSaleItem,
   queueSize: z.number().int(),
   queueHead: z.array(z.string()),
+  waitingRoomSize: z.number().int().describe('Buyers in the waiting room (before the opening)'),
   holdsLive: z.number().int(),
   sold: z.number().int(),
   available: z.number().int(),
@@ -133,6 +139,15 @@ export const ZQueueOverviewResponse = z.looseObject({
   grantsTotal: z.number().int(),
   grantsPerSecond: z.array(z.number().int()).describe('Grants in each of the last 60 seconds, oldest first'),
   fairness: z.object({
+    waitingRoom: z
+      .object({
+        preQueue: z.enum(['random', 'fifo']).nullable().describe("The sale's waiting room setting"),
+        mode: z.enum(['random', 'fifo']).nullable().describe('How the room was placed at the opening (null before it, or without a room)'),
+        size: z.number().int().nullable().describe('Buyers placed at the opening (null before it, or after a Redis restore)'),
+        waiting: z.number().int().describe('Buyers waiting for the opening now'),
+        openedAt: ZIso.nullable(),
+      })
+      .describe('The waiting room counts as one arrival moment: its buyers take arrival numbers 1..n in their placed order, before everyone after the opening'),
     inversions: z.number().int().describe('Pairs granted out of arrival order, over all grants'),
     fastPassInversions: z.number().int(),
     overtakes: z.number().int().describe('Later arrivals granted while an earlier buyer waited who then left without a unit (0 expected)'),
@@ -173,4 +188,17 @@ export const ZSignInResponse = z.object({
   tokenType: z.literal('Bearer'),
   expiresInSec: z.number().int(),
   user: z.object({ email: z.string(), role: z.enum(ROLES) }),
+});
+
+export const ZChallengeResponse = z.object({
+  parameters: z.looseObject({
+    algorithm: z.literal('SHA-256'),
+    nonce: z.string().describe('hex'),
+    salt: z.string().describe('hex'),
+    cost: z.number().int(),
+    keyLength: z.number().int(),
+    keyPrefix: z.string().describe('hex: the derived key must start with it'),
+    expiresAt: z.number().int().describe('Unix seconds: the challenge must be used before then'),
+  }),
+  signature: z.string().describe('HMAC of the parameters: send it back unchanged'),
 });

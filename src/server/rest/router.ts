@@ -14,6 +14,7 @@ import { clientIp, type TrustFn } from '../http/client-ip';
 import { repeatedParam, repeatedParamMessage } from '../http/query';
 import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
 import { setRouteLabel } from '../metrics/http';
+import { POW_HEADER, requirePowSolution } from '../bot/pow';
 import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
 import { Reply, routes as defaultRoutes, type Method, type RestContext, type Route } from './routes';
 import { buildOpenApi } from './openapi';
@@ -44,7 +45,7 @@ interface PathEntry {
   methods: Map<string, Compiled>;
 }
 
-const ALLOW_HEADERS = 'authorization, content-type, x-request-id';
+const ALLOW_HEADERS = `authorization, content-type, x-request-id, ${POW_HEADER}`;
 
 function compile(routes: Route[], base: string) {
   const statics = new Map<string, PathEntry>();
@@ -129,6 +130,7 @@ export function createRestHandler(opts: RestOptions = {}) {
       const email = (input as { email?: unknown } | undefined)?.email;
       await checkRateLimit(ctx.deps.redis, limits(), route.rateLimit, { ip: ctx.ip, email: typeof email === 'string' ? email : undefined });
     }
+    if (route.pow) await requirePowSolution(ctx.deps, req.headers[POW_HEADER], 'X-Altcha');
     const result = await route.handle(ctx, input);
     if (result instanceof Reply) {
       const { status = route.status ?? 200, body, json, headers } = result.init;

@@ -19,12 +19,14 @@ import { health } from '../health/health.service';
 import { ZAdminSignInInput } from '../users/users.schema';
 import { verifyAdmin } from '../users/users.service';
 import { SaleNotFoundError } from '../errors';
+import { createPowChallenge } from '../bot/pow';
 import {
   ZAdminOrdersQuery,
   ZAdminOrdersResponse,
   ZBuyResponse,
   ZByEmailResponse,
   ZCancelResponse,
+  ZChallengeResponse,
   ZConfirmResponse,
   ZDeleteSaleResponse,
   ZHealthResponse,
@@ -59,10 +61,12 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Flash sales' | 'Orders' | 'Admin' | 'Auth' | 'Health';
+  tag: 'Flash sales' | 'Orders' | 'Bot defence' | 'Admin' | 'Auth' | 'Health';
   auth: 'public' | 'admin';
   input?: { schema: S; from: 'query' | 'body' };
   rateLimit?: RateAction;
+  /** Bot defence: a solved proof-of-work challenge in the X-Altcha header, checked before the handler (when on). */
+  pow?: true;
   /** Success status (200 unless said otherwise). */
   status?: number;
   response: z.ZodType;
@@ -132,11 +136,26 @@ export const routes: Route[] = [
     auth: 'public',
     input: { schema: ZBuyerInput, from: 'body' },
     rateLimit: 'buy',
+    pow: true,
     response: ZBuyResponse,
     errors: [404, 409, 429],
     async handle({ deps }, input) {
       const r = await buy(deps, input);
       return { ...seedPosition(r), queued: r.queued };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/challenge',
+    operationId: 'challenge',
+    summary: 'A proof-of-work challenge (ALTCHA) to solve before the next buy',
+    description:
+      'When the bot defence is on (BOT_CHALLENGE=pow), `POST /orders/buy` needs a solved challenge in the `X-Altcha` header: find the `counter` whose SHA-256 of salt + nonce + counter (4 bytes, big-endian) starts with `keyPrefix`, then send base64(JSON `{challenge: {parameters, signature}, solution: {counter, derivedKey}}`), as the altcha widget does. Each solution joins once; the challenge expires at `parameters.expiresAt` (Unix seconds).',
+    tag: 'Bot defence',
+    auth: 'public',
+    response: ZChallengeResponse,
+    async handle({ deps }) {
+      return createPowChallenge(deps.pow);
     },
   }),
   defineRoute({

@@ -19,6 +19,8 @@ export interface PublicSale {
     available: number;
     holdsLive: number;
     queueSize: number;
+    /** Buyers in the waiting room (before the opening). */
+    waitingRoomSize: number;
     fastPass: boolean;
     startsInSec: number;
     endsInSec: number;
@@ -59,6 +61,7 @@ async function loadPublicSale(deps: AppDeps, id: string): Promise<PublicSale> {
       available: Math.max(0, snap.stock),
       holdsLive: snap.holdsLive,
       queueSize: snap.queueSize,
+      waitingRoomSize: snap.roomSize,
       fastPass: snap.stock <= fastPassThreshold(starting, deps.config.fastPassPercent),
       startsInSec: Math.max(0, Math.ceil((sale.startsAt.getTime() - now) / 1000)),
       endsInSec: Math.max(0, Math.ceil((sale.endsAt.getTime() - now) / 1000)),

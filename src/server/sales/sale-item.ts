@@ -1,6 +1,7 @@
 /** A sale as the services answer it, read from MongoDB (the source of truth). */
 import { Types } from 'mongoose';
 import { FlashSale } from '@models/index';
+import type { PreQueueMode } from '@models/constants';
 import { SaleNotFoundError } from '@/engine/errors';
 
 export type SaleStatus = 'upcoming' | 'ongoing' | 'ended';
@@ -14,6 +15,8 @@ export interface SaleItem {
   pricePerUnit: number;
   startsAt: Date;
   endsAt: Date;
+  /** The waiting room before the start: random or fifo order at the opening; null: none. */
+  preQueue: PreQueueMode | null;
   /** Set while an admin has paused the sale: nothing is granted, queues keep their order. */
   pausedAt: Date | null;
   createdAt?: Date;
@@ -21,10 +24,11 @@ export interface SaleItem {
 }
 
 /** A sale as MongoDB returns it (lean). */
-export type SaleLean = Omit<SaleItem, 'id' | 'description' | 'pausedAt'> & {
+export type SaleLean = Omit<SaleItem, 'id' | 'description' | 'pausedAt' | 'preQueue'> & {
   _id: Types.ObjectId;
   description?: string | null;
   pausedAt?: Date | null;
+  preQueue?: PreQueueMode | null;
 };
 
 export const toSaleItem = (s: SaleLean): SaleItem => ({
@@ -36,6 +40,7 @@ export const toSaleItem = (s: SaleLean): SaleItem => ({
   pricePerUnit: s.pricePerUnit,
   startsAt: s.startsAt,
   endsAt: s.endsAt,
+  preQueue: s.preQueue ?? null,
   pausedAt: s.pausedAt ?? null,
   createdAt: s.createdAt,
   updatedAt: s.updatedAt,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRE_QUEUE_MODES } from '@models/constants';
 import { ZDateTime, ZSaleId } from '../common.schema';
 
 const saleFields = {
@@ -8,6 +9,8 @@ const saleFields = {
   pricePerUnit: z.number().min(0).max(10_000_000),
   startsAt: ZDateTime,
   endsAt: ZDateTime,
+  /** A waiting room before the start (random or fifo order at the opening); null or absent: none. */
+  preQueue: z.enum(PRE_QUEUE_MODES).nullable().optional(),
 };
 
 // Object checks run even when a field failed (zod reports every problem at once), so they only

@@ -4,6 +4,7 @@
  * sale workflow (its timers). The public status shoppers poll is in public-sale.ts.
  */
 import { FlashSale, Order } from '@models/index';
+import type { PreQueueMode } from '@models/constants';
 import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
@@ -37,6 +38,10 @@ export async function updateSale(deps: AppDeps, input: TUpdateSaleInput): Promis
   if (qtyChanged && started) throw SaleLockedError('startingQuantity cannot change once the sale has started');
   if (started && changes.startsAt && changes.startsAt.getTime() !== before.startsAt.getTime()) {
     throw SaleLockedError('startsAt cannot change once the sale has started');
+  }
+  // The waiting room opened (or was skipped) at the start: its mode is history from then on.
+  if (started && changes.preQueue !== undefined && changes.preQueue !== (before.preQueue ?? null)) {
+    throw SaleLockedError('preQueue cannot change once the sale has started');
   }
 
   const set: Record<string, unknown> = { ...changes };

@@ -4,6 +4,7 @@ import { cache } from 'react';
 import { TRPCError } from '@trpc/server';
 import { getSession, serverApi } from '@/trpc/server';
 import { SaleView } from '@/components/sale-view';
+import { env } from '@/env';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,5 +29,5 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function SalePage({ params }: Props) {
   const sale = await loadSale((await params).id);
   if (!sale) notFound();
-  return <SaleView initial={sale} session={await getSession()} />;
+  return <SaleView initial={sale} session={await getSession()} botCheck={env.BOT_CHALLENGE === 'pow'} />;
 }

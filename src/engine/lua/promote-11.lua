@@ -4,11 +4,14 @@
   sale's dispatcher lock; the caller signals each promoted buyer's hold workflow.
   KEYS: the sale's keys (see includes/sale.lua)
   ARGV[1] hold key prefix   ARGV[2] holdTtlMs   ARGV[3] graceMs   ARGV[4] fastPassPercent   ARGV[5] max
+  ARGV[6] seed for the waiting room's draw (see buy-11.lua): the sale workflow's tick at the start
+  runs this, so a sale with a waiting room opens on time even if nobody buys or steps
   Returns a flat list { email, token, expiresAtMs, arrival, email, token, expiresAtMs, arrival, ... }.
 ]]
 --- @include "sale"
 local now = now_ms()
 local window, sale = sale_window(now)
+open_if_due(now, sale, ARGV[6])
 if window ~= 'open' then return {} end
 local out = {}
 local max = tonumber(ARGV[5])

@@ -4,6 +4,7 @@
   KEYS: the sale's keys (see includes/sale.lua)
   ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] intent ('check' | 'cancel')   ARGV[4] holdTtlMs
   ARGV[5] graceMs   ARGV[6] fastPassPercent   ARGV[7] leaseMs   ARGV[8] recheckMs
+  ARGV[9] seed for the waiting room's draw (see buy-11.lua); a step after the start opens the room
   Returns one of:
     { 'lost' }                            Redis lost the sale (restarted empty): wait for its restore
     { 'held', token, expiresAtMs, grantedNow, arrival }  wait for a signal or the deadline
@@ -11,6 +12,7 @@
     { 'finish', token, atMs, price }      a confirm's owner died: the caller now owns it (lease renewed)
                                           and must finish the MongoDB step; atMs lies in the window
     { 'queued', position, wakeAtMs, arrival }  wait for a `granted` signal, or re-check at wakeAtMs
+    { 'waiting', place, startsAtMs, ticket }   in the waiting room: sleep until the opening
     { 'released', outcome }               the hold ended unpaid (expired | closed | cancelled): its unit is back
     { 'done', outcome }                   nothing left to do: purchased | cancelled | sold_out | closed | ...
 ]]
@@ -20,6 +22,8 @@ local now = now_ms()
 -- Nothing about this sale may be decided until it is restored (src/engine/recovery.ts).
 if redis.call('EXISTS', META) == 0 then return { 'lost' } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'done', 'purchased' } end
+local window, sale = sale_window(now)
+open_if_due(now, sale, ARGV[9])
 
 local h = hold_get(email)
 if h then
@@ -45,13 +49,20 @@ if h then
 end
 
 local rank = redis.call('ZRANK', QUEUE, email)
-if not rank then return { 'done', redis.call('HGET', OUTCOME, email) or 'closed' } end
+if not rank then
+  local roomRank = redis.call('ZRANK', WAITING, email)
+  if not roomRank then return { 'done', redis.call('HGET', OUTCOME, email) or 'closed' } end
+  if intent == 'cancel' then
+    leave_room(email, 'cancelled')
+    return { 'done', 'cancelled' }
+  end
+  return { 'waiting', roomRank + 1, sale.startsAt, redis.call('ZSCORE', WAITING, email) }
+end
 if intent == 'cancel' then
   leave_queue(email, now, 'cancelled')
   return { 'done', 'cancelled' }
 end
 local arrival = redis.call('ZSCORE', QUEUE, email)
-local window, sale = sale_window(now)
 if window == 'not_started' then return { 'queued', rank + 1, sale.startsAt, arrival } end
 if window == 'ended' or window == 'no_sale' then
   leave_queue(email, now, 'closed')

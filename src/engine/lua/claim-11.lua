@@ -9,7 +9,7 @@
                   hold restored after Redis lost it: an earlier confirm may have begun); atMs
                   is the moment it counts as made (within the hold and the sale window)
     'busy'        another confirm of this hold is in flight (atMs = its lease end)
-    'paid' | 'queued' | 'expired' | 'ended' | 'none' (outcome = the buyer's last outcome)
+    'paid' | 'queued' (in the queue or the waiting room) | 'expired' | 'ended' | 'none' (outcome = the buyer's last outcome)
     'lost'        Redis lost the sale (restarted empty): it must be restored first
 ]]
 --- @include "sale"
@@ -19,7 +19,7 @@ if redis.call('EXISTS', META) == 0 then return { 'lost', '', '', 0, 0, '' } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'paid', '', '', 0, 0, '' } end
 local h = hold_get(email)
 if not h then
-  if redis.call('ZRANK', QUEUE, email) then return { 'queued', '', '', 0, 0, '' } end
+  if redis.call('ZRANK', QUEUE, email) or redis.call('ZRANK', WAITING, email) then return { 'queued', '', '', 0, 0, '' } end
   return { 'none', '', '', 0, 0, redis.call('HGET', OUTCOME, email) or '' }
 end
 local window, sale = sale_window(now)
