@@ -170,6 +170,12 @@ test('an admin pauses a live sale (the queue keeps its order, nobody is granted)
     await expect(panel.getByTestId('lifecycle-state')).toContainText('Paused');
     await shot(page, '25-admin-sale-paused');
 
+    // The shop says so (the public status is cached a quarter of a second).
+    const shop = await page.context().newPage();
+    await shop.goto(`/sales/${sale.id}`);
+    await expect(shop.getByTestId('sale-paused')).toBeVisible();
+    await shop.close();
+
     // Units are free, yet joining a paused sale queues: in order, nobody granted.
     for (const b of buyers) await b.buy(sale.id);
     expect((await buyers[0]!.position(sale.id)).status).toBe('queued');
