@@ -9,6 +9,12 @@ import { z } from 'zod';
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** true/false/1/0, or unset (then the schema's transform decides). */
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -81,21 +87,31 @@ const schema = z
         return parsed;
       }),
 
+    // ---- Rate limits (src/server/ratelimit.ts, rate-limiter-flexible on Redis) ----
     /**
      * On by default, except under the test runner (NODE_ENV=test): engine tests drive crowds and
      * retry storms through one address and email, and the rate-limit tests pass their own limits.
      */
-    RATE_LIMIT_ENABLED: z
-      .enum(['true', 'false', '1', '0'])
-      .optional()
-      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+    RATE_LIMIT_ENABLED: flag,
+    /** Window of the shopper actions' limits (buy, confirm, cancel). */
+    RATE_LIMIT_WINDOW_SECONDS: int(10, 1, 3600),
     RATE_LIMIT_BUY_PER_IP: int(600, 1, 1_000_000),
     RATE_LIMIT_BUY_PER_EMAIL: int(10, 1, 1_000_000),
-    RATE_LIMIT_WINDOW_SECONDS: int(10, 1, 3600),
     RATE_LIMIT_CONFIRM_PER_IP: int(600, 1, 1_000_000),
     RATE_LIMIT_CONFIRM_PER_EMAIL: int(10, 1, 1_000_000),
-    /** Admin sign-in attempts per address per window (REST). */
-    RATE_LIMIT_SIGNIN_PER_IP: int(20, 1, 1_000_000),
+    RATE_LIMIT_CANCEL_PER_IP: int(600, 1, 1_000_000),
+    RATE_LIMIT_CANCEL_PER_EMAIL: int(10, 1, 1_000_000),
+    /** Window of the sign-in limits (code requests, code checks, admin sign-in). */
+    RATE_LIMIT_AUTH_WINDOW_SECONDS: int(900, 1, 86_400),
+    /** Sign-in codes sent, per address and per email (the mailbox) per auth window. */
+    RATE_LIMIT_CODE_PER_IP: int(30, 1, 1_000_000),
+    RATE_LIMIT_CODE_PER_EMAIL: int(5, 1, 1_000_000),
+    /** Codes checked (shopper sign-ins), per address and per email per auth window. */
+    RATE_LIMIT_VERIFY_PER_IP: int(60, 1, 1_000_000),
+    RATE_LIMIT_VERIFY_PER_EMAIL: int(15, 1, 1_000_000),
+    /** Admin sign-in attempts (password), per address and per email per auth window. */
+    RATE_LIMIT_SIGNIN_PER_IP: int(30, 1, 1_000_000),
+    RATE_LIMIT_SIGNIN_PER_EMAIL: int(10, 1, 1_000_000),
 
     /** Largest REST request body accepted (bytes); bigger ones get 413. */
     REST_MAX_BODY_BYTES: int(16_384, 1_024, 1_048_576),

@@ -137,8 +137,12 @@ describe('Grafana dashboard', () => {
       const limits = () => ({
         ...base,
         enabled: true,
-        windowSec: 60,
-        limits: { ...base.limits, buy: { perIp: 1_000_000, perEmail: 1 }, confirm: { perIp: 1_000_000, perEmail: 1_000 } },
+        limits: {
+          ...base.limits,
+          buy: { perIp: 1_000_000, perEmail: 1, windowSec: 60 },
+          confirm: { perIp: 1_000_000, perEmail: 1_000, windowSec: 60 },
+          cancel: { perIp: 1_000_000, perEmail: 1_000, windowSec: 60 },
+        },
       });
       const rest = createRestHandler({ deps: () => engine.deps, rateLimits: limits });
       const metrics = appMetricsHandler(() => engine.deps);

@@ -10,6 +10,7 @@ import { FlashSale, Order } from '@models/index';
 import { createRestHandler } from '@/server/rest';
 import * as S from '@/server/rest/rest.schema';
 import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { testRateLimits } from './support/rate-limits';
 
 describe('REST API under concurrency', () => {
   let engine: Engine;
@@ -35,11 +36,7 @@ describe('REST API under concurrency', () => {
     const handler = createRestHandler({
       deps: () => engine.deps,
       // Everyone comes from 127.0.0.1 here: the per-address limit must not be the thing under test.
-      rateLimits: () => ({
-        enabled: true,
-        windowSec: 10,
-        limits: { buy: { perIp: 1_000_000, perEmail: 10 }, confirm: { perIp: 1_000_000, perEmail: 40 }, signin: { perIp: 10, perEmail: 0 } },
-      }),
+      rateLimits: () => testRateLimits({ perIp: 1_000_000, perEmail: 10, windowSec: 10 }, { confirm: { perEmail: 40 } }),
     });
     server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -15,21 +15,12 @@ import { createRestHandler, type RestOptions } from '@/server/rest';
 import { routes, type Route } from '@/server/rest/routes';
 import * as S from '@/server/rest/rest.schema';
 import { upsertAdmin } from '@/server/users/users.service';
-import { rateLimit, type RateLimitSettings } from '@/server/ratelimit';
+import { rateLimit } from '@/server/ratelimit';
 import { compileTrust } from '@/server/http/client-ip';
 import { createCallerFactory, createTRPCRouter, shopperProcedure } from '@/server/trpc';
 import type { TRPCError } from '@trpc/server';
 import { admin, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
-
-const relaxed: RateLimitSettings = {
-  enabled: true,
-  windowSec: 10,
-  limits: {
-    buy: { perIp: 1_000_000, perEmail: 1_000 },
-    confirm: { perIp: 1_000_000, perEmail: 1_000 },
-    signin: { perIp: 1_000_000, perEmail: 0 },
-  },
-};
+import { roomyRateLimits, testRateLimits } from './support/rate-limits';
 
 interface Res {
   status: number;
@@ -40,7 +31,7 @@ interface Res {
 }
 
 async function serve(engine: Engine, opts: Partial<RestOptions> = {}) {
-  const handler = createRestHandler({ deps: () => engine.deps, rateLimits: () => relaxed, ...opts });
+  const handler = createRestHandler({ deps: () => engine.deps, rateLimits: roomyRateLimits, ...opts });
   const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -526,11 +517,7 @@ describe('REST API contract', () => {
 
   describe('rate limits', () => {
     it('429 with Retry-After per email and per address on buy and confirm; off when disabled', async () => {
-      const tight: RateLimitSettings = {
-        enabled: true,
-        windowSec: 30,
-        limits: { buy: { perIp: 3, perEmail: 2 }, confirm: { perIp: 3, perEmail: 2 }, signin: { perIp: 2, perEmail: 0 } },
-      };
+      const tight = testRateLimits({ perIp: 3, perEmail: 2, windowSec: 30 }, { signin: { perIp: 2 } });
       // The test's requests come from 127.0.0.1: trusting it as a proxy lets X-Forwarded-For name each caller.
       const limited = await serve(engine, { rateLimits: () => tight, trust: compileTrust({ addresses: ['loopback'] }) });
       try {
@@ -578,13 +565,9 @@ describe('REST API contract', () => {
 
   describe('rate limits on tRPC', () => {
     it('the tRPC middleware applies the same limits (TOO_MANY_REQUESTS per session email)', async () => {
-      const tight: RateLimitSettings = {
-        enabled: true,
-        windowSec: 30,
-        limits: { buy: { perIp: 100, perEmail: 2 }, confirm: { perIp: 100, perEmail: 2 }, signin: { perIp: 2, perEmail: 0 } },
-      };
-      const router = createTRPCRouter({ buy: shopperProcedure.use(rateLimit('buy', () => tight)).mutation(() => 'ok') });
-      const caller = createCallerFactory(router)({ deps: engine.deps, session: shopper(uniqueEmail()), ip: '203.0.113.200' });
+      const tight = testRateLimits({ perIp: 100, perEmail: 2, windowSec: 30 });
+      const router = createTRPCRouter({ buy: shopperProcedure.use(rateLimit('buy')).mutation(() => 'ok') });
+      const caller = createCallerFactory(router)({ deps: engine.deps, session: shopper(uniqueEmail()), ip: '203.0.113.200', rateLimits: () => tight });
       assert.equal(await caller.buy(), 'ok');
       assert.equal(await caller.buy(), 'ok');
       await assert.rejects(caller.buy(), (err: TRPCError) => err.code === 'TOO_MANY_REQUESTS' && /retry in \d+s/.test(err.message));

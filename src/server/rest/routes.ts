@@ -179,7 +179,7 @@ export const routes: Route[] = [
     tag: 'Orders',
     auth: 'public',
     input: { schema: ZBuyerInput, from: 'body' },
-    rateLimit: 'confirm',
+    rateLimit: 'cancel',
     response: ZCancelResponse,
     errors: [404, 409, 429],
     async handle({ deps }, input) {
