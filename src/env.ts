@@ -87,6 +87,27 @@ const schema = z
         return parsed;
       }),
 
+    // ---- Shoppers: who may act as whom (src/server/auth/sign-in-codes.ts, shopper-identity.ts) ----
+    /**
+     * `verified`: a shopper proves their email with a one-time code sent to it (sessions and REST
+     * bearer tokens). `open`: the original system's behaviour, the email alone names the buyer
+     * (REST body, guest sign-in): for load tests and demos; production refuses it unless
+     * ALLOW_OPEN_SHOPPERS=true is set too.
+     */
+    SHOPPER_AUTH: z.enum(['open', 'verified']).default('verified'),
+    ALLOW_OPEN_SHOPPERS: flag,
+    /** How long an emailed sign-in code works, and how many wrong tries kill it. */
+    SHOPPER_CODE_TTL_SECONDS: int(600, 5, 3600),
+    SHOPPER_CODE_MAX_TRIES: int(5, 1, 20),
+    /** Where sign-in codes are sent from: smtp:// or smtps:// (user:password@host:port). Development and tests: Mailpit on 1025. */
+    SMTP_URL: url(['smtp', 'smtps']).optional(),
+    /** The From of the sign-in mails: `address` or `Name <address>` (default: no-reply at NEXTAUTH_URL's host). */
+    SMTP_FROM: z
+      .string()
+      .trim()
+      .refine((v) => mailAddressOf(v) !== null, { message: 'SMTP_FROM must be an email address, or a name and one: Flash Sale <no-reply@example.com>' })
+      .optional(),
+
     // ---- Rate limits (src/server/ratelimit.ts, rate-limiter-flexible on Redis) ----
     /**
      * On by default, except under the test runner (NODE_ENV=test): engine tests drive crowds and
@@ -120,23 +141,62 @@ const schema = z
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== 'production' || e.NEXT_PHASE === 'phase-production-build') return;
-    for (const problem of secretProblems(e)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    for (const problem of [...secretProblems(e), ...shopperAuthProblems(e)]) {
+      ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    }
   })
   .transform((e) => {
     const mongoUri = e.MONGO_URL ?? e.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/flash_sale_db?replicaSet=rs0';
     // A fixed development secret keeps `npm run dev` and tests zero-config; production never
     // gets here without a strong secret of its own (see the check above).
     const secret = e.NEXTAUTH_SECRET ?? e.JWT_SECRET ?? DEV_SECRET;
+    const nextAuthUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
     return {
       ...e,
       MONGODB_URI: mongoUri,
       MONGO_DB: e.MONGO_DB ?? dbNameFromUri(mongoUri),
       NEXTAUTH_SECRET: secret,
       JWT_SECRET: secret,
-      NEXTAUTH_URL: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`,
+      NEXTAUTH_URL: nextAuthUrl,
       RATE_LIMIT_ENABLED: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
+      ALLOW_OPEN_SHOPPERS: e.ALLOW_OPEN_SHOPPERS ?? false,
+      // Development and tests send to the local Mailpit; production never gets here without one of its own.
+      SMTP_URL: e.SMTP_URL ?? MAILPIT_SMTP_URL,
+      SMTP_FROM: e.SMTP_FROM ?? `Flash Sale <no-reply@${new URL(nextAuthUrl).hostname}>`,
     };
   });
+
+/** The SMTP server `npm run dev` and `npm test` start (scripts/lib/mailpit.ts). */
+export const MAILPIT_SMTP_URL = 'smtp://127.0.0.1:1025';
+
+/** The address in `a@b.c` or `Name <a@b.c>`, or null when there is none. */
+export function mailAddressOf(value: string): string | null {
+  const m = /^(?:[^<>]*<\s*([^<>\s]+)\s*>|([^<>\s]+))$/.exec(value.trim());
+  const address = m?.[1] ?? m?.[2];
+  return address && z.email().safeParse(address).success ? address : null;
+}
+
+/** Why production must not start with this shopper sign-in setting (empty when it is fine). */
+export function shopperAuthProblems(e: { SHOPPER_AUTH: 'open' | 'verified'; ALLOW_OPEN_SHOPPERS?: boolean; SMTP_URL?: string }): { variable: string; message: string }[] {
+  if (e.SHOPPER_AUTH === 'open') {
+    if (e.ALLOW_OPEN_SHOPPERS) return [];
+    return [
+      {
+        variable: 'SHOPPER_AUTH',
+        message:
+          'SHOPPER_AUTH=open lets anyone act as any shopper by typing their email; production refuses it unless ALLOW_OPEN_SHOPPERS=true is also set (load tests and demos only)',
+      },
+    ];
+  }
+  if (e.SMTP_URL) return [];
+  return [
+    {
+      variable: 'SMTP_URL',
+      message:
+        'SMTP_URL is not set: shoppers sign in with a code sent by email (SHOPPER_AUTH=verified), so production needs an SMTP server, e.g. smtps://user:password@smtp.example.com:465',
+    },
+  ];
+}
 
 /** Development and test sessions are signed with this; it is public, so production refuses it. */
 export const DEV_SECRET = 'flash-sale-dev-secret-change-me';

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { FlashSale, Order } from '@models/index';
 import { saleKeys } from '@/engine/keys';
 import { parseHoldEntry } from '@/engine/scripts';
+import { issueToken } from '@/server/auth/session';
 import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 import { saleLedger } from './support/crowd';
 import { startApiProcess, startWorkerProcess, type Child } from './support/processes';
@@ -33,11 +34,12 @@ describe('app crash mid-confirm', () => {
     await engine.stop();
   });
 
-  const confirmOverHttp = (email: string, saleId: string) =>
+  /** The buyer's confirm, with their shopper token (made as the verify endpoint makes it). */
+  const confirmOverHttp = async (email: string, saleId: string) =>
     fetch(`http://127.0.0.1:${PORT}/api/v1/orders/confirm`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, flashSaleId: saleId }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(shopper(email))}` },
+      body: JSON.stringify({ flashSaleId: saleId }),
     }).then(
       async (r) => ({ status: r.status, body: (await r.json()) as { orderId?: string } }),
       () => ({ status: 0, body: {} }), // the process died under the request

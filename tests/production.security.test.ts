@@ -62,7 +62,8 @@ describe('production start refuses a missing, short or published secret', () => 
   it('env: each rule, naming the variable and how to make one', () => {
     const problems = (vars: Record<string, string>) => {
       try {
-        parseEnv({ NODE_ENV: 'production', ...vars });
+        // An SMTP server, so only the secret is in question here (shopper.config.test.ts has the rest).
+        parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', ...vars });
         return [];
       } catch (err) {
         assert.ok(err instanceof EnvError);
@@ -78,8 +79,9 @@ describe('production start refuses a missing, short or published secret', () => 
     }
     const strong = randomBytes(32).toString('base64');
     assert.deepEqual(problems({ NEXTAUTH_SECRET: strong, JWT_SECRET: 'local-secret' }).length, 1, 'a weak alias is refused beside a strong secret');
-    assert.equal(parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong }).NEXTAUTH_SECRET, strong);
-    assert.equal(parseEnv({ NODE_ENV: 'production', JWT_SECRET: strong }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
+    const smtp = 'smtp://mail.example.com:587';
+    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, NEXTAUTH_SECRET: strong }).NEXTAUTH_SECRET, strong);
+    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, JWT_SECRET: strong }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
     // `next build` runs in production mode and needs no secret; development keeps working with none.
     assert.equal(parseEnv({ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }).NEXTAUTH_SECRET, DEV_SECRET);
     assert.equal(parseEnv({ NODE_ENV: 'development' }).NEXTAUTH_SECRET, DEV_SECRET);

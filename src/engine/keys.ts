@@ -54,3 +54,10 @@ export const holdKey = (saleId: string, email: string) => `${saleKeys(saleId).ho
  */
 export const rateLimitPrefix = (action: string, scope: 'ip' | 'email') => `fsrl:${action}:${scope}`;
 export const rateLimitKey = (action: string, scope: 'ip' | 'email', subject: string) => `${rateLimitPrefix(action, scope)}:${subject}`;
+
+/**
+ * HASH of a shopper's live sign-in code: hash (HMAC of the code), tries, state (live | used |
+ * dead), expiresAtMs. The key outlives the code by an hour so a late try hears "expired", not
+ * "no code".
+ */
+export const signInCodeKey = (email: string) => `fscode:${email}`;
