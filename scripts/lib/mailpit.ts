@@ -1,5 +1,6 @@
 // Mail: the SMTP server the sign-in codes go to. SMTP_URL, when set, is used as it is (a
-// provider in production: it must answer). Otherwise Mailpit on 127.0.0.1: reused when its SMTP
+// provider in production: it must answer). Otherwise (or when SMTP_URL is smtp://127.0.0.1:1025,
+// e.g. a production build tried on one machine) Mailpit on 127.0.0.1: reused when its SMTP
 // port 1025 and its UI / API on 8025 answer, else started from the binary in the tool cache
 // (built with `go install` the first time). Tests read the mail through its API
 // (http://127.0.0.1:8025/api/v1/...).
@@ -36,10 +37,20 @@ export async function mailpitVersion(apiUrl = API_URL): Promise<string | undefin
   }
 }
 
+/** Whether an SMTP_URL names the local Mailpit (then it is started when it does not answer). */
+function isLocalMailpit(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'smtp:' && ['127.0.0.1', 'localhost'].includes(u.hostname) && u.port === String(MAILPIT_SMTP_PORT) && !u.username;
+  } catch {
+    return false;
+  }
+}
+
 export async function startMailpit(ctx: ServiceContext): Promise<ServiceHandle> {
   const name = 'mail';
   const fromEnv = process.env.SMTP_URL?.trim();
-  if (fromEnv) {
+  if (fromEnv && !isLocalMailpit(fromEnv)) {
     let target: URL;
     try {
       target = new URL(fromEnv);
