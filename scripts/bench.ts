@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       NEXTAUTH_URL: `http://localhost:${port}`,
       // Production mode refuses a missing or published secret: a fresh one per run (nothing else needs it).
       NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
+      SHOPPER_AUTH: 'open', ALLOW_OPEN_SHOPPERS: 'true', // k6's shoppers name themselves by email, as the seed's scenario does
       TEMPORAL_TASK_QUEUE: taskQueue,
       HOLD_TTL_SECONDS: String(opts.holdTtlSec),
       WORKER_METRICS_PORT: String(workerMetricsPort),
@@ -405,7 +406,7 @@ async function main(): Promise<void> {
           confirmPerIp: opts.perIp,
           confirmPerEmail: opts.perEmail,
         },
-        appMode: 'NODE_ENV=production (next build), REST and tRPC served by Node http in the app process, one worker process',
+        appMode: 'NODE_ENV=production (next build), SHOPPER_AUTH=open (no sign-in code: each VU names itself by email), REST and tRPC served by Node http in the app process, one worker process',
         services: opts.sharedServices
           ? 'shared with npm run services (Temporal, MongoDB, Redis as found)'
           : `private to this run: ${opts.temporal === 'dev' ? 'a fresh Temporal dev server (SQLite file, deleted afterwards)' : 'a fresh PostgreSQL-backed Temporal server (databases dropped afterwards)'}${privateMongoKind ? ' and a fresh, empty jongodb' : ''}; Redis shared`,

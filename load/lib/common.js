@@ -1,5 +1,7 @@
 // Shared helpers for the k6 scenarios: configuration from --env, JSON requests against the REST
 // API, admin sign-in and sale creation, polling backoff, and the end-of-test integrity check.
+// The shoppers name themselves by email in the body, as the original system's scenario did: the
+// server must run with SHOPPER_AUTH=open (npm run bench sets it; in verified mode they get 401).
 import http from 'k6/http';
 import { check, sleep } from 'k6';
 
