@@ -5,9 +5,9 @@
  */
 import { codeIn, mailCount, waitForMail } from './mailpit';
 
-async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: { token?: string } | undefined }> {
   const res = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json().catch(() => undefined) };
+  return { status: res.status, json: (await res.json().catch(() => undefined)) as { token?: string } | undefined };
 }
 
 /** Asks for a code by REST and returns the one that arrived by mail. */
@@ -23,5 +23,7 @@ export async function signInShopper(base: string, email: string): Promise<string
   const code = await requestCode(base, email);
   const verified = await post(base, '/auth/shopper/verify', { email, code });
   if (verified.status !== 200) throw new Error(`verify for ${email}: HTTP ${verified.status} ${JSON.stringify(verified.json)}`);
-  return verified.json.token as string;
+  const token = verified.json?.token;
+  if (!token) throw new Error(`verify for ${email}: no token in ${JSON.stringify(verified.json)}`);
+  return token;
 }
