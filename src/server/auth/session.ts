@@ -24,13 +24,15 @@ export function sessionFromClaims(claims: Record<string, unknown> | null | undef
   return { email, role };
 }
 
-export async function sessionFromRequest(req: IncomingMessage | Request): Promise<Session | null> {
+/** The caller's session; `bearerOnly`: from the Authorization header alone, never a cookie. */
+export async function sessionFromRequest(req: IncomingMessage | Request, opts: { bearerOnly?: boolean } = {}): Promise<Session | null> {
   const headers = req.headers instanceof Headers ? req.headers : new Headers(req.headers as Record<string, string>);
   const auth = headers.get('authorization');
   if (auth?.startsWith('Bearer ')) {
     const claims = await decode({ token: auth.slice(7).trim(), secret: env.NEXTAUTH_SECRET }).catch(() => null);
     return sessionFromClaims(claims);
   }
+  if (opts.bearerOnly) return null;
   const cookieHeader = headers.get('cookie');
   if (!cookieHeader?.includes('session-token')) return null; // anonymous: skip JWT work
   // getToken reads `req.cookies` (a parsed record), which neither Node's IncomingMessage nor a

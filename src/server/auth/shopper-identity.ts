@@ -3,7 +3,7 @@
  * inputs have no email field). REST shopper routes (buy, position, confirm, cancel, by-email)
  * keep the original system's `email` field, so their rule is:
  *
- *   - signed in (a bearer token, or the session cookie): the request acts for that email. An
+ *   - signed in (a bearer token; REST ignores session cookies): the request acts for that email. An
  *     `email` in the body or query may be left out; if sent it must be the signed-in one, else 403
  *     NOT_YOUR_EMAIL (admins may name anyone on by-email, as on tRPC);
  *   - not signed in: SHOPPER_AUTH=verified refuses with 401; SHOPPER_AUTH=open (load tests,

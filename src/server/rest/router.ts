@@ -123,7 +123,8 @@ export function createRestHandler(opts: RestOptions = {}) {
       if (ctx.session.role !== 'admin') throw ForbiddenError();
     }
     if (route.auth === 'shopper') {
-      ctx.session = await sessionFromRequest(req);
+      // A bearer token only: a browser's session cookie must not act through the REST API.
+      ctx.session = await sessionFromRequest(req, { bearerOnly: true });
       // A token that does not check out is refused in either mode: its sender meant to be someone.
       if (!ctx.session && (mode === 'verified' || req.headers.authorization !== undefined)) throw ShopperSignInRequiredError();
     }
