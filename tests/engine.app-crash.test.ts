@@ -34,11 +34,12 @@ describe('app crash mid-confirm', () => {
     await engine.stop();
   });
 
-  /** The buyer's confirm, with their shopper token (made as the verify endpoint makes it). */
-  const confirmOverHttp = async (email: string, saleId: string) =>
+  /** Each buyer's shopper token (made as the verify endpoint makes it), made before the crowd confirms. */
+  const tokens = new Map<string, string>();
+  const confirmOverHttp = (email: string, saleId: string) =>
     fetch(`http://127.0.0.1:${PORT}/api/v1/orders/confirm`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await issueToken(shopper(email))}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(email)}` },
       body: JSON.stringify({ flashSaleId: saleId }),
     }).then(
       async (r) => ({ status: r.status, body: (await r.json()) as { orderId?: string } }),
@@ -49,6 +50,7 @@ describe('app crash mid-confirm', () => {
   async function heldCrowd(units: number) {
     const sale = await openSale(engine, units);
     const emails = Array.from({ length: units }, (_, i) => uniqueEmail(`ac${i}`));
+    for (const e of emails) tokens.set(e, await issueToken(shopper(e)));
     await Promise.all(emails.map((e) => engine.as(shopper(e)).orders.buy({ flashSaleId: sale.id })));
     const snap = await engine.deps.scripts.snapshot(sale.id);
     assert.equal(snap.holdsLive, units, 'every buyer holds a unit');
