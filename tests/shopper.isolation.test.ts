@@ -5,7 +5,9 @@
  * B's hold, the sale's Redis keys and the orders are byte-for-byte unchanged. Then the rule in
  * SHOPPER_AUTH=open (the original system's email in the body, for load tests and demos).
  */
+import './http/private-database';
 import { after, before, describe, it } from 'node:test';
+import mongoose from 'mongoose';
 import assert from 'node:assert/strict';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
 import { issueToken } from '@/server/auth/session';
@@ -48,6 +50,7 @@ describe('shoppers act only for themselves', () => {
   });
   after(async () => {
     await app.close();
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await engine.stop();
   });
 
