@@ -3,7 +3,9 @@
  * at once each gets exactly one unit, confirms race safely, and nothing is oversold. Each buyer
  * sends a shopper bearer token made as the verify endpoint makes it (SHOPPER_AUTH=verified).
  */
+import './http/private-database';
 import { after, before, describe, it } from 'node:test';
+import mongoose from 'mongoose';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +49,7 @@ describe('REST API under concurrency', () => {
   after(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await engine.stop();
   });
 
