@@ -6,7 +6,9 @@
  * hold workflow at its deadline or the sweeper; no unit is lost or sold twice; Redis and MongoDB
  * agree.
  */
+import './http/private-database';
 import { after, before, describe, it } from 'node:test';
+import mongoose from 'mongoose';
 import assert from 'node:assert/strict';
 import { FlashSale, Order } from '@models/index';
 import { saleKeys } from '@/engine/keys';
@@ -31,6 +33,7 @@ describe('app crash mid-confirm', () => {
   after(async () => {
     await api?.kill();
     await worker?.kill();
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await engine.stop();
   });
 
