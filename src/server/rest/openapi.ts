@@ -14,7 +14,7 @@ const STATUS_TEXT: Record<number, string> = {
   201: 'Created',
   400: 'Invalid input: `error.fields` names each offending field',
   401: 'No or invalid bearer token',
-  403: 'Signed in, but not an admin',
+  403: 'Refused: not an admin on admin endpoints, an admin email on the shopper sign-in (see `error.code`)',
   404: 'Not found',
   409: 'Refused by the sale rules (see `error.code`)',
   413: 'Body too large',
