@@ -14,6 +14,8 @@ const nextConfig = {
     'prom-client',
   ],
   typescript: { tsconfigPath: './tsconfig.json' },
+  // `npm run lint` is the lint gate (CI runs it before the tests); a build does not lint again.
+  eslint: { ignoreDuringBuilds: true },
 };
 
 export default nextConfig;

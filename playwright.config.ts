@@ -13,6 +13,11 @@ import { defineConfig } from '@playwright/test';
 process.env.E2E_PORT ??= '3100';
 process.env.E2E_TASK_QUEUE ??= `e2e-${randomBytes(4).toString('hex')}`;
 process.env.E2E_HOLD_TTL_SECONDS ??= '15';
+// Sign-in codes last this long here, so the expired-code test waits seconds, not 10 minutes.
+process.env.E2E_CODE_TTL_SECONDS ??= '20';
+// Shoppers sign in with a code mailed to Mailpit (npm test starts or reuses it; its API is read by the tests).
+process.env.SMTP_URL ??= 'smtp://127.0.0.1:1025';
+process.env.MAILPIT_URL ??= 'http://127.0.0.1:8025';
 process.env.E2E_ADMIN_EMAIL ??= 'e2e-admin@example.com';
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${randomBytes(9).toString('base64url')}`;
 // Production mode refuses a missing or published secret: a fresh one per run, which the app, the
@@ -41,6 +46,9 @@ const engineEnv: Record<string, string> = {
   BOT_CHALLENGE: 'pow',
   BOT_CHALLENGE_HMAC_KEY: process.env.E2E_BOT_CHALLENGE_HMAC_KEY,
   BOT_CHALLENGE_MAX_NUMBER: '5000',
+  // Production refuses verified shoppers without an SMTP server: the app mails, the worker only checks it is set.
+  SMTP_URL: process.env.SMTP_URL,
+  SHOPPER_CODE_TTL_SECONDS: process.env.E2E_CODE_TTL_SECONDS,
 };
 
 export default defineConfig({
@@ -77,6 +85,7 @@ export default defineConfig({
   projects: [
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
     { name: 'anonymous', testMatch: /anonymous\.spec\.ts/, dependencies: ['setup'] },
+    { name: 'sign-in', testMatch: /sign-in\.spec\.ts/, dependencies: ['setup'] },
     { name: 'shopper', testMatch: /shopper\.spec\.ts/, dependencies: ['setup'], use: { storageState: 'e2e/.auth/shopper.json' } },
     { name: 'admin', testMatch: /admin\.spec\.ts/, dependencies: ['setup'], use: { storageState: 'e2e/.auth/admin.json' } },
   ],

@@ -1,5 +1,5 @@
 /**
- * Shoppers: every test signs in its own new guest(s), so no state leaks between tests. Sales are
+ * Shoppers: every test signs in its own new shopper(s), so no state leaks between tests. Sales are
  * created through the admin API; extra shoppers are driven through the API with their own sessions.
  */
 import { test, expect } from './support/fixtures';

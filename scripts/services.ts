@@ -1,4 +1,4 @@
-// Local backing services for the flash-sale app: Redis, Temporal, MongoDB.
+// Local backing services for the flash-sale app: Redis, Temporal, MongoDB, mail (Mailpit).
 //
 // As a module:  const { env, stop } = await startServices();
 // As a CLI:     npm run services   (starts what is missing, prints a table, Ctrl-C stops what it started)
@@ -10,6 +10,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ServiceError, bold, describeError, dim, fail, formatMs, green, say, table } from './lib/log.js';
+import { startMailpit } from './lib/mailpit.js';
 import { startMongo } from './lib/mongo.js';
 import { ensureDir, logsDir, rel } from './lib/paths.js';
 import { liveProcesses, onShutdownSignal } from './lib/proc.js';
@@ -29,6 +30,8 @@ export interface ServicesEnv extends Record<string, string> {
   TEMPORAL_ADDRESS: string;
   TEMPORAL_NAMESPACE: string;
   TEMPORAL_UI_URL: string;
+  /** Where the sign-in codes are sent (Mailpit's SMTP unless SMTP_URL is set); MAILPIT_URL is its API when it is Mailpit. */
+  SMTP_URL: string;
 }
 
 export interface RunningServices {
@@ -43,7 +46,7 @@ export interface RunningServices {
 export async function startServices(opts: StartServicesOptions = {}): Promise<RunningServices> {
   ensureDir(logsDir);
   const t0 = Date.now();
-  const results = await Promise.allSettled([startRedis(opts), startTemporal(opts), startMongo(opts)]);
+  const results = await Promise.allSettled([startRedis(opts), startTemporal(opts), startMongo(opts), startMailpit(opts)]);
   const handles = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (errors.length) {
@@ -59,6 +62,8 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
     TEMPORAL_ADDRESS: merged.TEMPORAL_ADDRESS!,
     TEMPORAL_NAMESPACE: merged.TEMPORAL_NAMESPACE ?? 'default',
     TEMPORAL_UI_URL: merged.TEMPORAL_UI_URL ?? 'http://localhost:8233',
+    SMTP_URL: merged.SMTP_URL!,
+    ...(merged.MAILPIT_URL ? { MAILPIT_URL: merged.MAILPIT_URL } : {}),
   };
 
   let stopping: Promise<void> | undefined;

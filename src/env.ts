@@ -9,6 +9,12 @@ import { z } from 'zod';
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** true/false/1/0, or unset (then the schema's transform decides). */
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -81,21 +87,52 @@ const schema = z
         return parsed;
       }),
 
+    // ---- Shoppers: who may act as whom (src/server/auth/sign-in-codes.ts, shopper-identity.ts) ----
+    /**
+     * `verified`: a shopper proves their email with a one-time code sent to it (sessions and REST
+     * bearer tokens). `open`: the original system's behaviour, the email alone names the buyer
+     * (REST body, guest sign-in): for load tests and demos; production refuses it unless
+     * ALLOW_OPEN_SHOPPERS=true is set too.
+     */
+    SHOPPER_AUTH: z.enum(['open', 'verified']).default('verified'),
+    ALLOW_OPEN_SHOPPERS: flag,
+    /** How long an emailed sign-in code works, and how many wrong tries kill it. */
+    SHOPPER_CODE_TTL_SECONDS: int(600, 5, 3600),
+    SHOPPER_CODE_MAX_TRIES: int(5, 1, 20),
+    /** Where sign-in codes are sent from: smtp:// or smtps:// (user:password@host:port). Development and tests: Mailpit on 1025. */
+    SMTP_URL: url(['smtp', 'smtps']).optional(),
+    /** The From of the sign-in mails: `address` or `Name <address>` (default: no-reply at NEXTAUTH_URL's host). */
+    SMTP_FROM: z
+      .string()
+      .trim()
+      .refine((v) => mailAddressOf(v) !== null, { message: 'SMTP_FROM must be an email address, or a name and one: Flash Sale <no-reply@example.com>' })
+      .optional(),
+
+    // ---- Rate limits (src/server/ratelimit.ts, rate-limiter-flexible on Redis) ----
     /**
      * On by default, except under the test runner (NODE_ENV=test): engine tests drive crowds and
      * retry storms through one address and email, and the rate-limit tests pass their own limits.
      */
-    RATE_LIMIT_ENABLED: z
-      .enum(['true', 'false', '1', '0'])
-      .optional()
-      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+    RATE_LIMIT_ENABLED: flag,
+    /** Window of the shopper actions' limits (buy, confirm, cancel). */
+    RATE_LIMIT_WINDOW_SECONDS: int(10, 1, 3600),
     RATE_LIMIT_BUY_PER_IP: int(600, 1, 1_000_000),
     RATE_LIMIT_BUY_PER_EMAIL: int(10, 1, 1_000_000),
-    RATE_LIMIT_WINDOW_SECONDS: int(10, 1, 3600),
     RATE_LIMIT_CONFIRM_PER_IP: int(600, 1, 1_000_000),
     RATE_LIMIT_CONFIRM_PER_EMAIL: int(10, 1, 1_000_000),
-    /** Admin sign-in attempts per address per window (REST). */
-    RATE_LIMIT_SIGNIN_PER_IP: int(20, 1, 1_000_000),
+    RATE_LIMIT_CANCEL_PER_IP: int(600, 1, 1_000_000),
+    RATE_LIMIT_CANCEL_PER_EMAIL: int(10, 1, 1_000_000),
+    /** Window of the sign-in limits (code requests, code checks, admin sign-in). */
+    RATE_LIMIT_AUTH_WINDOW_SECONDS: int(900, 1, 86_400),
+    /** Sign-in codes sent, per address and per email (the mailbox) per auth window. */
+    RATE_LIMIT_CODE_PER_IP: int(30, 1, 1_000_000),
+    RATE_LIMIT_CODE_PER_EMAIL: int(5, 1, 1_000_000),
+    /** Codes checked (shopper sign-ins), per address and per email per auth window. */
+    RATE_LIMIT_VERIFY_PER_IP: int(60, 1, 1_000_000),
+    RATE_LIMIT_VERIFY_PER_EMAIL: int(15, 1, 1_000_000),
+    /** Admin sign-in attempts (password), per address and per email per auth window. */
+    RATE_LIMIT_SIGNIN_PER_IP: int(30, 1, 1_000_000),
+    RATE_LIMIT_SIGNIN_PER_EMAIL: int(10, 1, 1_000_000),
 
     /**
      * Bot defence: `pow` makes joining a sale (buy) need a solved ALTCHA proof-of-work challenge
@@ -116,7 +153,9 @@ const schema = z
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV !== 'production' || e.NEXT_PHASE === 'phase-production-build') return;
-    for (const problem of secretProblems(e)) ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    for (const problem of [...secretProblems(e), ...shopperAuthProblems(e)]) {
+      ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    }
     if ((e.BOT_CHALLENGE ?? 'pow') === 'pow') {
       for (const problem of botKeyProblems(e.BOT_CHALLENGE_HMAC_KEY)) ctx.addIssue({ code: 'custom', path: ['BOT_CHALLENGE_HMAC_KEY'], message: problem });
     }
@@ -126,18 +165,55 @@ const schema = z
     // A fixed development secret keeps `npm run dev` and tests zero-config; production never
     // gets here without a strong secret of its own (see the check above).
     const secret = e.NEXTAUTH_SECRET ?? e.JWT_SECRET ?? DEV_SECRET;
+    const nextAuthUrl = e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
     return {
       ...e,
       MONGODB_URI: mongoUri,
       MONGO_DB: e.MONGO_DB ?? dbNameFromUri(mongoUri),
       NEXTAUTH_SECRET: secret,
       JWT_SECRET: secret,
-      NEXTAUTH_URL: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`,
+      NEXTAUTH_URL: nextAuthUrl,
       RATE_LIMIT_ENABLED: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
       BOT_CHALLENGE: e.BOT_CHALLENGE ?? (e.NODE_ENV === 'production' ? 'pow' : 'off'),
       BOT_CHALLENGE_HMAC_KEY: e.BOT_CHALLENGE_HMAC_KEY ?? DEV_BOT_KEY,
+      ALLOW_OPEN_SHOPPERS: e.ALLOW_OPEN_SHOPPERS ?? false,
+      // Development and tests send to the local Mailpit; production never gets here without one of its own.
+      SMTP_URL: e.SMTP_URL ?? MAILPIT_SMTP_URL,
+      SMTP_FROM: e.SMTP_FROM ?? `Flash Sale <no-reply@${new URL(nextAuthUrl).hostname}>`,
     };
   });
+
+/** The SMTP server `npm run dev` and `npm test` start (scripts/lib/mailpit.ts). */
+export const MAILPIT_SMTP_URL = 'smtp://127.0.0.1:1025';
+
+/** The address in `a@b.c` or `Name <a@b.c>`, or null when there is none. */
+export function mailAddressOf(value: string): string | null {
+  const m = /^(?:[^<>]*<\s*([^<>\s]+)\s*>|([^<>\s]+))$/.exec(value.trim());
+  const address = m?.[1] ?? m?.[2];
+  return address && z.email().safeParse(address).success ? address : null;
+}
+
+/** Why production must not start with this shopper sign-in setting (empty when it is fine). */
+export function shopperAuthProblems(e: { SHOPPER_AUTH: 'open' | 'verified'; ALLOW_OPEN_SHOPPERS?: boolean; SMTP_URL?: string }): { variable: string; message: string }[] {
+  if (e.SHOPPER_AUTH === 'open') {
+    if (e.ALLOW_OPEN_SHOPPERS) return [];
+    return [
+      {
+        variable: 'SHOPPER_AUTH',
+        message:
+          'SHOPPER_AUTH=open lets anyone act as any shopper by typing their email; production refuses it unless ALLOW_OPEN_SHOPPERS=true is also set (load tests and demos only)',
+      },
+    ];
+  }
+  if (e.SMTP_URL) return [];
+  return [
+    {
+      variable: 'SMTP_URL',
+      message:
+        'SMTP_URL is not set: shoppers sign in with a code sent by email (SHOPPER_AUTH=verified), so production needs an SMTP server, e.g. smtps://user:password@smtp.example.com:465',
+    },
+  ];
+}
 
 /** Development and test sessions are signed with this; it is public, so production refuses it. */
 export const DEV_SECRET = 'flash-sale-dev-secret-change-me';

@@ -4,7 +4,8 @@
  * upcoming sale: wrong types, missing and extra fields, huge and unicode strings, operator
  * injection ({"$ne": null}), repeated and malformed query parameters, bad JSON and superjson,
  * bad path parameters, wrong methods, batches, and bad tokens (garbage, foreign secret, expired,
- * shopper on admin routes) on otherwise valid requests.
+ * an unverified shopper's, a shopper's on admin routes) on otherwise valid requests. Shopper
+ * routes are sent with the holding buyer's token (SHOPPER_AUTH=verified).
  *
  * Every generated request is bad: inputs the route's own schema would accept are discarded, so
  * nothing may legitimately change. Claims: no answer is a 5xx; every answer is a 4xx whose
@@ -153,6 +154,8 @@ interface Tokens {
   shopper: string;
   foreign: string;
   expired: string;
+  /** A shopper session with no proof of its email (an open-mode guest's). */
+  unverified: string;
 }
 
 /** Credentials that must not pass (for a shopper route a shopper token would; for admin it must not). */
@@ -163,7 +166,7 @@ function badAuth(auth: 'shopper' | 'admin', t: Tokens): fc.Arbitrary<{ how: stri
     fc.constant({ how: 'unsigned JWT (alg none)', token: 'eyJhbGciOiJub25lIn0.eyJlbWFpbCI6Im1AeC5pbyIsInJvbGUiOiJhZG1pbiJ9.' }),
     fc.constant({ how: 'token from another secret', token: t.foreign }),
     fc.constant({ how: 'expired token', token: t.expired }),
-    ...(auth === 'admin' ? [fc.constant({ how: 'shopper token', token: t.shopper })] : []),
+    ...(auth === 'admin' ? [fc.constant({ how: 'shopper token', token: t.shopper })] : [fc.constant({ how: 'unverified shopper token', token: t.unverified })]),
   );
   return fc.tuple(tokens, fc.constantFrom('bearer', 'raw', 'cookie')).map(([{ how, token }, where]) => {
     if (token === undefined) return { how, headers: {} };
@@ -190,7 +193,8 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
   const schema = route.input?.schema;
   const pathOf = (values: Record<string, string>) => `/api/v1${route.path.replace(/:([A-Za-z]+)/g, (_, p: string) => encodeURIComponent(values[p] ?? ''))}`;
   const goodParams = Object.fromEntries(params.map((p) => [p, ctx.saleId]));
-  const authHeaders: Record<string, string> = route.auth === 'admin' ? { authorization: `Bearer ${ctx.tokens.admin}` } : {};
+  const authHeaders: Record<string, string> =
+    route.auth === 'admin' ? { authorization: `Bearer ${ctx.tokens.admin}` } : route.auth === 'shopper' ? { authorization: `Bearer ${ctx.tokens.shopper}` } : {};
   const base = ctx.base;
 
   /** Whether the route would take this input (then it is not a bad request and is skipped). */
@@ -259,8 +263,8 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
     );
   }
   cases.push(weighted(1, fc.constant(null).map(() => ({ ...req('method not allowed', base ?? {}), method: 'PATCH' }))));
-  if (route.auth === 'admin') {
-    cases.push(weighted(3, badAuth('admin', ctx.tokens).map(({ how, headers }) => req(`${how}, valid input`, base ?? {}, goodParams, headers))));
+  if (route.auth !== 'public') {
+    cases.push(weighted(3, badAuth(route.auth, ctx.tokens).map(({ how, headers }) => req(`${how}, valid input`, base ?? {}, goodParams, headers))));
   }
   return { name: `REST ${route.method} ${route.path}`, auth: route.auth, cases: fc.oneof(...cases) };
 }
@@ -463,6 +467,7 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
       shopper: await issueToken(shopper(holder)),
       foreign: await encode({ token: { email: admin.email, role: 'admin', sub: admin.email }, secret: randomBytes(32).toString('base64') }),
       expired: await encode({ token: { email: admin.email, role: 'admin', sub: admin.email }, secret: env.NEXTAUTH_SECRET, maxAge: -60 }),
+      unverified: await encode({ token: { email: holder, role: 'shopper', sub: holder }, secret: env.NEXTAUTH_SECRET }),
     };
 
     // Valid inputs to start from (each generated request is then made wrong).
@@ -477,6 +482,8 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
       cancel: { email: holder, flashSaleId: live.id },
       ordersByEmail: { email: paid },
       signIn: { email: admin.email, password: 'not the password' },
+      requestShopperCode: { email: uniqueEmail('fuzz-code') },
+      verifyShopperCode: { email: holder, code: '123456' },
       listSales: { scope: 'live' },
       createSale: saleInput,
       updateSale: { name: 'Renamed by the fuzzer', startingQuantity: 9 },
@@ -517,6 +524,7 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
       'queue.overview': { auth: 'admin', base: { flashSaleId: live.id } },
       'users.signUpStatus': { auth: 'public', base: { token: '' } },
       'users.signUpFirstAdmin': { auth: 'public', base: { email: uniqueEmail('admin'), password: 'long enough password' } },
+      'users.requestSignInCode': { auth: 'public', base: { email: uniqueEmail('fuzz-code') } },
       'users.me': { auth: 'shopper', base: undefined },
     };
     const procedures = appRouter._def.procedures as unknown as Record<string, ProcedureDef>;

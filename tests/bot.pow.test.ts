@@ -13,6 +13,7 @@ import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { TRPCError } from '@trpc/server';
 import { createPowChallenge, type PowSettings } from '@/server/bot/pow';
+import { issueToken } from '@/server/auth/session';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
 import { createRestHandler } from '@/server/rest';
@@ -69,8 +70,13 @@ describe('bot defence: proof of work before a buy', () => {
   const restBuy = async (email: string, altcha?: string) => {
     const res = await fetch(`${base}/orders/buy`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(altcha === undefined ? {} : { 'x-altcha': altcha }) },
-      body: JSON.stringify({ email, flashSaleId: saleId }),
+      // Signed in as that shopper (verified mode): the bot defence is checked after who is buying.
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await issueToken(shopper(email))}`,
+        ...(altcha === undefined ? {} : { 'x-altcha': altcha }),
+      },
+      body: JSON.stringify({ flashSaleId: saleId }),
     });
     return { status: res.status, body: (await res.json()) as { status?: string; error?: { code: string; message: string } } };
   };

@@ -6,11 +6,14 @@
  * hold workflow at its deadline or the sweeper; no unit is lost or sold twice; Redis and MongoDB
  * agree.
  */
+import './http/private-database';
 import { after, before, describe, it } from 'node:test';
+import mongoose from 'mongoose';
 import assert from 'node:assert/strict';
 import { FlashSale, Order } from '@models/index';
 import { saleKeys } from '@/engine/keys';
 import { parseHoldEntry } from '@/engine/scripts';
+import { issueToken } from '@/server/auth/session';
 import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 import { saleLedger } from './support/crowd';
 import { startApiProcess, startWorkerProcess, type Child } from './support/processes';
@@ -30,14 +33,17 @@ describe('app crash mid-confirm', () => {
   after(async () => {
     await api?.kill();
     await worker?.kill();
+    await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await engine.stop();
   });
 
+  /** Each buyer's shopper token (made as the verify endpoint makes it), made before the crowd confirms. */
+  const tokens = new Map<string, string>();
   const confirmOverHttp = (email: string, saleId: string) =>
     fetch(`http://127.0.0.1:${PORT}/api/v1/orders/confirm`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, flashSaleId: saleId }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(email)}` },
+      body: JSON.stringify({ flashSaleId: saleId }),
     }).then(
       async (r) => ({ status: r.status, body: (await r.json()) as { orderId?: string } }),
       () => ({ status: 0, body: {} }), // the process died under the request
@@ -47,6 +53,7 @@ describe('app crash mid-confirm', () => {
   async function heldCrowd(units: number) {
     const sale = await openSale(engine, units);
     const emails = Array.from({ length: units }, (_, i) => uniqueEmail(`ac${i}`));
+    for (const e of emails) tokens.set(e, await issueToken(shopper(e)));
     await Promise.all(emails.map((e) => engine.as(shopper(e)).orders.buy({ flashSaleId: sale.id })));
     const snap = await engine.deps.scripts.snapshot(sale.id);
     assert.equal(snap.holdsLive, units, 'every buyer holds a unit');

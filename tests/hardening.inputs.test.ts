@@ -2,7 +2,8 @@
  * The loose inputs found in production-mode testing (issue 9), each now a 4xx with a readable
  * sentence naming the field, over HTTP through the app's request handler, on REST and on tRPC,
  * and nothing stored. (The forged admin token and /signup are in production.security.test.ts,
- * the spoofed X-Forwarded-For in http.security.test.ts.)
+ * the spoofed X-Forwarded-For in http.security.test.ts.) Shopper routes get a verified shopper's
+ * token: without one they answer 401 before reading any input (shopper.auth.test.ts).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,13 +33,15 @@ describe('issue 9: every loose input is refused with a readable message', () => 
   let app: AppServer;
   let adminToken: string;
   let shopperToken: string;
+  let shopperEmail: string;
   let saleId: string;
 
   before(async () => {
     engine = await startEngine({}, { worker: false });
     app = await serveApp(engine.deps);
     adminToken = await issueToken(admin);
-    shopperToken = await issueToken(shopper(uniqueEmail()));
+    shopperEmail = uniqueEmail();
+    shopperToken = await issueToken(shopper(shopperEmail));
     saleId = (await openSale(engine, 3)).id;
   });
   after(async () => {
@@ -89,12 +92,13 @@ describe('issue 9: every loose input is refused with a readable message', () => 
   });
 
   it('a repeated query parameter is a 400 naming it, not an empty answer', async () => {
-    const a = encodeURIComponent(uniqueEmail());
+    const a = encodeURIComponent(shopperEmail);
     const b = encodeURIComponent(uniqueEmail());
     const msg = 'email is given more than once in the query string; send it once';
-    expectRefused(await app.call('GET', `/api/v1/orders/by-email?email=${a}&email=${b}`), 400, msg, 'email');
-    expectRefused(await app.call('GET', `/api/v1/orders/by-email?email=${a}&email=${a}`), 400, msg, 'email');
-    expectRefused(await app.call('GET', `/api/v1/orders/position?email=${a}&flashSaleId=${saleId}&flashSaleId=${saleId}`), 400, /^flashSaleId is given more than once/, 'flashSaleId');
+    const token = shopperToken;
+    expectRefused(await app.call('GET', `/api/v1/orders/by-email?email=${a}&email=${b}`, { token }), 400, msg, 'email');
+    expectRefused(await app.call('GET', `/api/v1/orders/by-email?email=${a}&email=${a}`, { token }), 400, msg, 'email');
+    expectRefused(await app.call('GET', `/api/v1/orders/position?email=${a}&flashSaleId=${saleId}&flashSaleId=${saleId}`, { token }), 400, /^flashSaleId is given more than once/, 'flashSaleId');
     expectRefused(await app.call('GET', `/api/v1/orders/admin/list?status=paid&status=refunded`, { token: adminToken }), 400, /^status is given more than once/, 'status');
     expectRefused(await app.call('DELETE', `/api/v1/flash-sales/${saleId}?id=${saleId}`, { token: adminToken }), 400, /^id is given in the path/, 'id');
     expectRefused(await app.call('PUT', `/api/v1/flash-sales/${saleId}`, { token: adminToken, body: { id: saleId, name: 'x' } }), 400, /^id is given in the path/, 'id');
@@ -106,9 +110,10 @@ describe('issue 9: every loose input is refused with a readable message', () => 
   });
 
   it('totalAmount: -5 says it must not be negative (not "must be a number")', async () => {
-    const body = { email: uniqueEmail(), flashSaleId: saleId, totalAmount: -5 };
-    expectRefused(await app.call('POST', '/api/v1/orders/confirm', { body }), 400, 'totalAmount must not be negative', 'totalAmount');
-    expectRefused(await app.call('POST', '/api/v1/orders/confirm', { body: { ...body, totalAmount: '5' } }), 400, 'totalAmount must be a number', 'totalAmount');
+    const body = { email: shopperEmail, flashSaleId: saleId, totalAmount: -5 };
+    const token = shopperToken;
+    expectRefused(await app.call('POST', '/api/v1/orders/confirm', { body, token }), 400, 'totalAmount must not be negative', 'totalAmount');
+    expectRefused(await app.call('POST', '/api/v1/orders/confirm', { body: { ...body, totalAmount: '5' }, token }), 400, 'totalAmount must be a number', 'totalAmount');
     assert.equal(await Order.countDocuments({ flashSaleId: saleId }), 0);
   });
 
@@ -133,22 +138,23 @@ describe('issue 9: every loose input is refused with a readable message', () => 
   });
 
   it('operator injection, unknown fields and booleans: plain refusals', async () => {
-    expectRefused(await app.call('POST', '/api/v1/orders/buy', { body: { email: { $ne: null }, flashSaleId: saleId } }), 400, 'email must be a string', 'email');
-    expectRefused(await app.call('POST', '/api/v1/orders/buy', { body: { email: uniqueEmail(), flashSaleId: { $gt: '' } } }), 400, 'flashSaleId must be a string', 'flashSaleId');
-    expectRefused(await app.call('GET', `/api/v1/orders/by-email?email[$ne]=x`), 400, /email\[\$ne\] is not a known field/, 'email[$ne]');
+    const token = shopperToken;
+    expectRefused(await app.call('POST', '/api/v1/orders/buy', { body: { email: { $ne: null }, flashSaleId: saleId }, token }), 400, 'email must be a string', 'email');
+    expectRefused(await app.call('POST', '/api/v1/orders/buy', { body: { email: shopperEmail, flashSaleId: { $gt: '' } }, token }), 400, 'flashSaleId must be a string', 'flashSaleId');
+    expectRefused(await app.call('GET', `/api/v1/orders/by-email?email[$ne]=x`, { token }), 400, /email\[\$ne\] is not a known field/, 'email[$ne]');
     expectRefused(await app.trpc('query', 'health.check', { roundTrip: 'yes' }), 400, 'roundTrip must be true or false', 'roundTrip');
     expectRefused(await app.trpc('mutation', 'orders.buy', { flashSaleId: saleId, email: 'someone@else.com' }, { token: shopperToken }), 400, 'email is not a known field', 'email');
     expectRefused(await app.trpc('query', 'sales.listPublic', { everything: true }), 400, 'This procedure takes no input');
     // Field names that are also Object.prototype's (found by the fuzz test: they used to hang the answer).
     expectRefused(await app.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${saleId}&__proto__=`), 400, '__proto__ is not a known field', '__proto__');
-    const raw = `{"email":"${uniqueEmail()}","flashSaleId":"${saleId}","constructor":1,"__proto__":{"admin":true}}`;
-    expectRefused(await app.call('POST', '/api/v1/orders/buy', { raw }), 400, 'constructor, __proto__ are not known fields', 'constructor');
+    const raw = `{"email":"${shopperEmail}","flashSaleId":"${saleId}","constructor":1,"__proto__":{"admin":true}}`;
+    expectRefused(await app.call('POST', '/api/v1/orders/buy', { raw, token }), 400, 'constructor, __proto__ are not known fields', 'constructor');
     expectRefused(await app.call('POST', '/api/trpc/orders.buy', { raw: `{"json":{"flashSaleId":"${saleId}","constructor":1}}`, token: shopperToken }), 400, 'constructor is not a known field', 'constructor');
     assert.equal(await engine.deps.redis.zcard(`fsq:{${saleId}}`), 0, 'nobody joined the queue');
   });
 
   it('unreadable input and tokens signed with another secret: readable 400 / 401', async () => {
-    expectRefused(await app.call('POST', '/api/v1/orders/buy', { raw: '{"email":' }), 400, 'The request body is not valid JSON');
+    expectRefused(await app.call('POST', '/api/v1/orders/buy', { raw: '{"email":', token: shopperToken }), 400, 'The request body is not valid JSON');
     expectRefused(await app.call('GET', '/api/trpc/sales.public?input=%7Bxx'), 400, /^The input could not be read/);
     const meta = encodeURIComponent(JSON.stringify({ json: { a: 1 }, meta: { values: { a: ['class', 'X'] } } }));
     expectRefused(await app.call('GET', `/api/trpc/sales.public?input=${meta}`), 400, /^The input could not be read/);

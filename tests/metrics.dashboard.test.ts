@@ -19,7 +19,8 @@ import { appMetricsHandler, instrumentHttp } from '@/server/metrics/http';
 import { startWorkerMetricsServer } from '../temporal/metrics';
 import { runCapture } from '../scripts/lib/proc';
 import { which } from '../scripts/lib/paths';
-import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { issueToken } from '@/server/auth/session';
+import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 
 const DASHBOARD = fileURLToPath(new URL('../ops/grafana/dashboards/flash-sale.json', import.meta.url));
 
@@ -118,10 +119,13 @@ describe('Grafana dashboard', () => {
     let appUrl: string;
     let workerUrl: string;
 
-    const call = async (method: string, path: string, body?: unknown) => {
+    const call = async (method: string, path: string, body?: { email?: string; flashSaleId?: string }) => {
+      // The shopper the request names is signed in (a token made as the verify endpoint makes it).
+      const who = body?.email ?? new URLSearchParams(path.split('?')[1] ?? '').get('email');
+      const token = who ? await issueToken(shopper(who)) : undefined;
       const res = await fetch(appUrl + path, {
         method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -137,8 +141,12 @@ describe('Grafana dashboard', () => {
       const limits = () => ({
         ...base,
         enabled: true,
-        windowSec: 60,
-        limits: { ...base.limits, buy: { perIp: 1_000_000, perEmail: 1 }, confirm: { perIp: 1_000_000, perEmail: 1_000 } },
+        limits: {
+          ...base.limits,
+          buy: { perIp: 1_000_000, perEmail: 1, windowSec: 60 },
+          confirm: { perIp: 1_000_000, perEmail: 1_000, windowSec: 60 },
+          cancel: { perIp: 1_000_000, perEmail: 1_000, windowSec: 60 },
+        },
       });
       const rest = createRestHandler({ deps: () => engine.deps, rateLimits: limits });
       const metrics = appMetricsHandler(() => engine.deps);

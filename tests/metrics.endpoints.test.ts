@@ -11,7 +11,8 @@ import { FlashSale } from '@models/index';
 import { createRestHandler } from '@/server/rest';
 import { appMetricsHandler, instrumentHttp, trpcRouteLabel } from '@/server/metrics/http';
 import { startWorkerMetricsServer } from '../temporal/metrics';
-import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { issueToken } from '@/server/auth/session';
+import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 
 /** Sum of the samples of `name` whose labels include all of `labels`. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -42,10 +43,13 @@ describe('metrics', () => {
   let appUrl: string;
   let workerUrl: string;
 
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: { email?: string; flashSaleId?: string }) => {
+    // The shopper the request names is signed in (a token made as the verify endpoint makes it).
+    const who = body?.email ?? new URLSearchParams(path.split('?')[1] ?? '').get('email');
+    const token = who ? await issueToken(shopper(who)) : undefined;
     const res = await fetch(appUrl + path, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };

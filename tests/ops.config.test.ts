@@ -80,7 +80,7 @@ describe('compose stack and native Temporal agree', () => {
   });
 
   it('no secret has a default in the compose file', () => {
-    for (const name of ['NEXTAUTH_SECRET', 'BOT_CHALLENGE_HMAC_KEY', 'POSTGRES_PASSWORD', 'GRAFANA_ADMIN_PASSWORD']) {
+    for (const name of ['NEXTAUTH_SECRET', 'BOT_CHALLENGE_HMAC_KEY', 'POSTGRES_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'SMTP_URL']) {
       const uses = [...compose.matchAll(new RegExp(`\\$\\{${name}([^}]*)\\}`, 'g'))].map(([, rest]) => rest!);
       assert.ok(uses.length > 0, `${name} is used`);
       for (const rest of uses) assert.match(rest, /^:\?/, `\${${name}${rest}} must fail when unset, not default`);

@@ -64,7 +64,8 @@ describe('production start refuses a missing, short or published secret', () => 
   it('env: each rule, naming the variable and how to make one', () => {
     const problems = (vars: Record<string, string>) => {
       try {
-        parseEnv({ NODE_ENV: 'production', BOT_CHALLENGE_HMAC_KEY: botKey, ...vars });
+        // An SMTP server and a challenge key, so only NEXTAUTH_SECRET is in question here (shopper.config.test.ts has the rest).
+        parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', BOT_CHALLENGE_HMAC_KEY: botKey, ...vars });
         return [];
       } catch (err) {
         assert.ok(err instanceof EnvError);
@@ -80,8 +81,9 @@ describe('production start refuses a missing, short or published secret', () => 
     }
     const strong = randomBytes(32).toString('base64');
     assert.deepEqual(problems({ NEXTAUTH_SECRET: strong, JWT_SECRET: 'local-secret' }).length, 1, 'a weak alias is refused beside a strong secret');
-    assert.equal(parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey }).NEXTAUTH_SECRET, strong);
-    assert.equal(parseEnv({ NODE_ENV: 'production', JWT_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
+    const smtp = 'smtp://mail.example.com:587';
+    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, BOT_CHALLENGE_HMAC_KEY: botKey, NEXTAUTH_SECRET: strong }).NEXTAUTH_SECRET, strong);
+    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, BOT_CHALLENGE_HMAC_KEY: botKey, JWT_SECRET: strong }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
     // `next build` runs in production mode and needs no secret; development keeps working with none.
     assert.equal(parseEnv({ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }).NEXTAUTH_SECRET, DEV_SECRET);
     assert.equal(parseEnv({ NODE_ENV: 'development' }).NEXTAUTH_SECRET, DEV_SECRET);
@@ -91,7 +93,7 @@ describe('production start refuses a missing, short or published secret', () => 
     const strong = randomBytes(32).toString('base64');
     const problems = (vars: Record<string, string>) => {
       try {
-        parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, ...vars });
+        parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', NEXTAUTH_SECRET: strong, ...vars });
         return [];
       } catch (err) {
         assert.ok(err instanceof EnvError, String(err));
@@ -102,10 +104,10 @@ describe('production start refuses a missing, short or published secret', () => 
     assert.match(problems({ BOT_CHALLENGE_HMAC_KEY: DEV_BOT_KEY })[0] ?? '', /BOT_CHALLENGE_HMAC_KEY is a published development default/);
     assert.match(problems({ BOT_CHALLENGE_HMAC_KEY: 'short' })[0] ?? '', /BOT_CHALLENGE_HMAC_KEY must be at least 32 characters long \(it has 5\)/);
     assert.match(problems({ BOT_CHALLENGE: 'maybe' })[0] ?? '', /BOT_CHALLENGE/);
-    const on = parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey });
+    const on = parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', NEXTAUTH_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey });
     assert.equal(on.BOT_CHALLENGE, 'pow', 'on by default in production');
     assert.equal(on.BOT_CHALLENGE_HMAC_KEY, botKey);
-    assert.equal(parseEnv({ NODE_ENV: 'production', NEXTAUTH_SECRET: strong, BOT_CHALLENGE: 'off' }).BOT_CHALLENGE, 'off', 'turned off, no key needed');
+    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', NEXTAUTH_SECRET: strong, BOT_CHALLENGE: 'off' }).BOT_CHALLENGE, 'off', 'turned off, no key needed');
     assert.equal(parseEnv({ NODE_ENV: 'development' }).BOT_CHALLENGE, 'off', 'off in development');
     assert.equal(parseEnv({ NODE_ENV: 'test' }).BOT_CHALLENGE, 'off', 'off in tests');
     assert.equal(parseEnv({ NODE_ENV: 'test', BOT_CHALLENGE: 'pow' }).BOT_CHALLENGE_HMAC_KEY, DEV_BOT_KEY, 'a test may turn it on with the development key');

@@ -1,5 +1,6 @@
 /**
- * The app's API as a client sees it: tRPC over HTTP (superjson) and next-auth's sign-in endpoints.
+ * The app's API as a client sees it: tRPC over HTTP (superjson), next-auth's sign-in endpoints and
+ * the shopper's code from the mail (Mailpit).
  * Used to set up data (sales) and to drive extra shoppers next to the browser under test.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,7 @@ import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../src/server/root';
 import { e2e } from './env';
+import { codeIn, mailCount, waitForMail } from '../../tests/support/mailpit';
 
 type In = inferRouterInputs<AppRouter>;
 type Out = inferRouterOutputs<AppRouter>;
@@ -65,16 +67,24 @@ export function trpc(req: APIRequestContext) {
 }
 export type Api = ReturnType<typeof trpc>;
 
-/** Signs a guest shopper in on this request context (cookies stay in its jar). */
-export async function signInGuest(req: APIRequestContext, email: string): Promise<void> {
+/**
+ * Signs a shopper in on this request context (cookies stay in its jar) the way the page does:
+ * a code is requested, read from the mail in Mailpit, and given to next-auth's shopper-code
+ * sign-in.
+ */
+export async function signInShopper(req: APIRequestContext, email: string): Promise<void> {
+  const seen = await mailCount(email);
+  const sent = await req.post('/api/v1/auth/shopper/code', { data: { email } });
+  if (!sent.ok()) throw new Error(`code request for ${email} failed: HTTP ${sent.status()} ${await sent.text()}`);
+  const code = codeIn(await waitForMail(email, seen));
   const { csrfToken } = (await (await req.get('/api/auth/csrf')).json()) as { csrfToken: string };
-  const res = await req.post('/api/auth/callback/guest', {
-    form: { csrfToken, email, json: 'true', callbackUrl: '/' },
+  const res = await req.post('/api/auth/callback/shopper-code', {
+    form: { csrfToken, email, code, json: 'true', callbackUrl: '/' },
     maxRedirects: 0,
   });
   const state = await req.storageState();
   if (!state.cookies.some((c) => c.name.endsWith('next-auth.session-token'))) {
-    throw new Error(`guest sign-in for ${email} failed: HTTP ${res.status()} ${await res.text()}`);
+    throw new Error(`shopper sign-in for ${email} failed: HTTP ${res.status()} ${await res.text()}`);
   }
 }
 
@@ -84,7 +94,7 @@ export const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@
 export async function newShopperApi(tag = 'buyer'): Promise<Api & { email: string; dispose: () => Promise<void> }> {
   const req = await request.newContext({ baseURL: e2e.baseURL });
   const email = uniqueEmail(tag);
-  await signInGuest(req, email);
+  await signInShopper(req, email);
   return { ...trpc(req), email, dispose: () => req.dispose() };
 }
 

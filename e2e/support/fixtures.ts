@@ -2,7 +2,8 @@
  * Shared fixtures:
  *  - every page the test opens on the app is watched; any console error or uncaught page error
  *    fails the test (a test may allow a specific, expected message, e.g. a deliberate 403);
- *  - `shopper()` opens a fresh browser context signed in as a brand-new guest (unique per test);
+ *  - `shopper()` opens a fresh browser context signed in as a brand-new shopper (unique per test;
+ *    the code is read from the mail, as a person would);
  *  - `admin` is an API client with the admin session;
  *  - `shot()` checks one of our pages with axe (no serious or critical violation) and saves it at
  *    desktop and phone width under test-results/screenshots/ (git-ignored artifacts).
@@ -10,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import { adminApi, signInGuest, trpc, uniqueEmail, type Api } from './api';
+import { adminApi, signInShopper, trpc, uniqueEmail, type Api } from './api';
 import { expectAccessible } from './a11y';
 import { e2e } from './env';
 
@@ -101,7 +102,7 @@ export const test = base.extend<{
       opened.push(context);
       consoleGuard.watch(context);
       const email = uniqueEmail(tag);
-      await signInGuest(context.request, email);
+      await signInShopper(context.request, email);
       const page = await context.newPage();
       return { email, page, context, api: trpc(context.request) };
     });

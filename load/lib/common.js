@@ -1,6 +1,8 @@
 // Shared helpers for the k6 scenarios: configuration from --env, JSON requests against the REST
 // API, admin sign-in and sale creation, polling backoff, the end-of-test integrity check, and the
 // bot defence's proof of work (SOLVE_POW=1: each buy solves a challenge first, as the widget does).
+// The shoppers name themselves by email in the body, as the original system's scenario did: the
+// server must run with SHOPPER_AUTH=open (npm run bench sets it; in verified mode they get 401).
 import http from 'k6/http';
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';

@@ -168,6 +168,7 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       RATE_LIMIT_CONFIRM_PER_EMAIL: String(opts.perEmail),
       // The scenario's shoppers buy by email, without signing in or solving a proof of work.
       SHOPPER_AUTH: 'open',
+      ALLOW_OPEN_SHOPPERS: 'true', // production refuses open mode unless told
       BOT_CHALLENGE: 'off',
       NODE_ENV: 'production',
       HOST: '127.0.0.1',

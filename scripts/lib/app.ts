@@ -115,6 +115,7 @@ export async function runApp({ mode, temporal }: RunAppOptions): Promise<never> 
     `  app          ${appUrl}`,
     `  health page  ${appUrl}/health`,
     `  Temporal UI  ${services.env.TEMPORAL_UI_URL}`,
+    ...(services.env.MAILPIT_URL ? [`  Mailpit      http://localhost:${new URL(services.env.MAILPIT_URL).port} (the sign-in codes)`] : []),
   ].join('\n');
   console.log(`\n${bold('URLs')}\n${urls}\n${dim('Ctrl-C stops everything.')}\n`);
 

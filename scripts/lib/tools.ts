@@ -56,6 +56,14 @@ export const K6: ToolSpec = {
   go: { pkg: 'go.k6.io/k6', module: 'go.k6.io/k6', version: 'v1.8.1', takes: 'about 80 seconds' },
 };
 
+/** Mailpit: a real SMTP server that keeps what it receives, with a web UI and an API to read it (sign-in codes in development and tests). */
+export const MAILPIT: ToolSpec = {
+  name: 'mailpit',
+  neededFor: 'a local SMTP server for the sign-in codes (or set SMTP_URL to a running one)',
+  envVar: 'MAILPIT_BIN',
+  go: { pkg: 'github.com/axllent/mailpit', module: 'github.com/axllent/mailpit', version: 'v1.27.11', takes: 'a minute or two' },
+};
+
 /** promtool (Debian's prometheus package), which checks the Prometheus config and the dashboard's queries. */
 export const PROMTOOL: ToolSpec = {
   name: 'promtool',
@@ -80,5 +88,5 @@ export const DOCKER_COMPOSE: ToolSpec = {
 
 /** Every tool by name, for `npm run tools`. */
 export const TOOLS: Record<string, ToolSpec> = Object.fromEntries(
-  [CHROMIUM, REDIS_SERVER, TEMPORAL_CLI, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, K6, PROMTOOL, DOCKER_COMPOSE].map((t) => [t.name, t]),
+  [CHROMIUM, REDIS_SERVER, TEMPORAL_CLI, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, K6, MAILPIT, PROMTOOL, DOCKER_COMPOSE].map((t) => [t.name, t]),
 );

@@ -4,11 +4,12 @@
  * (ZCreateSaleInput, ZUpdateSaleInput); the server's field errors land on the same fields.
  */
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { z } from 'zod';
 import { api } from '@/trpc/react';
 import { ZCreateSaleInput, ZSaleWindow, ZUpdateSaleInput } from '@/server/sales/sales.schema';
 import { errorInfo } from './errors';
+import { FormField, type FieldControl } from './form-field';
 import { fromLocalInput, toLocalInput } from './format';
 
 type Field = 'name' | 'description' | 'pricePerUnit' | 'startingQuantity' | 'startsAt' | 'endsAt' | 'preQueue';
@@ -175,14 +176,12 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
   };
 
   const set = (k: Field) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [k]: e.target.value }));
-  const describedBy = (k: Field, hint?: boolean) =>
-    [errors[k] ? `${id}-${k}-error` : '', hint ? `${id}-${k}-hint` : ''].filter(Boolean).join(' ') || undefined;
-  const err = (k: Field) =>
-    errors[k] ? (
-      <p className="field-error" id={`${id}-${k}-error`} data-testid={`error-${k}`}>
-        {errors[k]}
-      </p>
-    ) : null;
+  /** The field `k` of the grid: its label, the error of that field, an optional hint. */
+  const field = (k: Field, control: (c: FieldControl) => ReactNode, opts: { full?: boolean; hint?: ReactNode } = {}) => (
+    <FormField id={`${id}-${k}`} label={LABELS[k]} error={errors[k]} hint={opts.hint} className={opts.full ? 'full' : undefined} errorTestId={`error-${k}`}>
+      {control}
+    </FormField>
+  );
   const lockedQty = editing && started;
 
   return (
@@ -198,60 +197,40 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
         </div>
       )}
       <div className="form-grid">
-        <div className="field full">
-          <label htmlFor={`${id}-name`}>{LABELS.name}</label>
-          <input id={`${id}-name`} name="name" value={values.name} onChange={set('name')} aria-invalid={!!errors.name || undefined} aria-describedby={describedBy('name')} maxLength={200} />
-          {err('name')}
-        </div>
-        <div className="field full">
-          <label htmlFor={`${id}-description`}>{LABELS.description}</label>
-          <textarea id={`${id}-description`} name="description" value={values.description} onChange={set('description')} aria-invalid={!!errors.description || undefined} aria-describedby={describedBy('description')} />
-          {err('description')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-pricePerUnit`}>{LABELS.pricePerUnit}</label>
-          <input id={`${id}-pricePerUnit`} name="pricePerUnit" type="number" inputMode="decimal" step="0.01" min="0" value={values.pricePerUnit} onChange={set('pricePerUnit')} aria-invalid={!!errors.pricePerUnit || undefined} aria-describedby={describedBy('pricePerUnit')} />
-          {err('pricePerUnit')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-startingQuantity`}>{LABELS.startingQuantity}</label>
-          <input id={`${id}-startingQuantity`} name="startingQuantity" type="number" inputMode="numeric" step="1" min="1" value={values.startingQuantity} onChange={set('startingQuantity')} disabled={lockedQty} aria-invalid={!!errors.startingQuantity || undefined} aria-describedby={describedBy('startingQuantity', lockedQty)} />
-          {lockedQty && (
-            <p className="hint" id={`${id}-startingQuantity-hint`}>
-              Fixed once the sale has started.
-            </p>
-          )}
-          {err('startingQuantity')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-startsAt`}>{LABELS.startsAt}</label>
-          <input id={`${id}-startsAt`} name="startsAt" type="datetime-local" value={values.startsAt} onChange={set('startsAt')} disabled={lockedQty} aria-invalid={!!errors.startsAt || undefined} aria-describedby={describedBy('startsAt', true)} />
-          <p className="hint" id={`${id}-startsAt-hint`}>
-            Your local time{tz ? ` (${tz})` : ''}.
-          </p>
-          {err('startsAt')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-endsAt`}>{LABELS.endsAt}</label>
-          <input id={`${id}-endsAt`} name="endsAt" type="datetime-local" value={values.endsAt} onChange={set('endsAt')} aria-invalid={!!errors.endsAt || undefined} aria-describedby={describedBy('endsAt')} />
-          {err('endsAt')}
-        </div>
-        <div className="field full">
-          <label htmlFor={`${id}-preQueue`}>{LABELS.preQueue}</label>
-          <select id={`${id}-preQueue`} name="preQueue" value={values.preQueue} onChange={set('preQueue')} disabled={lockedQty} aria-invalid={!!errors.preQueue || undefined} aria-describedby={describedBy('preQueue', true)}>
-            {PRE_QUEUE_CHOICES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <p className="hint" id={`${id}-preQueue-hint`}>
-            {lockedQty
+        {field('name', (c) => <input {...c} name="name" value={values.name} onChange={set('name')} maxLength={200} />, { full: true })}
+        {field('description', (c) => <textarea {...c} name="description" value={values.description} onChange={set('description')} />, { full: true })}
+        {field('pricePerUnit', (c) => (
+          <input {...c} name="pricePerUnit" type="number" inputMode="decimal" step="0.01" min="0" value={values.pricePerUnit} onChange={set('pricePerUnit')} />
+        ))}
+        {field(
+          'startingQuantity',
+          (c) => (
+            <input {...c} name="startingQuantity" type="number" inputMode="numeric" step="1" min="1" value={values.startingQuantity} onChange={set('startingQuantity')} disabled={lockedQty} />
+          ),
+          { hint: lockedQty ? 'Fixed once the sale has started.' : undefined },
+        )}
+        {field('startsAt', (c) => <input {...c} name="startsAt" type="datetime-local" value={values.startsAt} onChange={set('startsAt')} disabled={lockedQty} />, {
+          hint: `Your local time${tz ? ` (${tz})` : ''}.`,
+        })}
+        {field('endsAt', (c) => <input {...c} name="endsAt" type="datetime-local" value={values.endsAt} onChange={set('endsAt')} />)}
+        {field(
+          'preQueue',
+          (c) => (
+            <select {...c} name="preQueue" value={values.preQueue} onChange={set('preQueue')} disabled={lockedQty}>
+              {PRE_QUEUE_CHOICES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          ),
+          {
+            full: true,
+            hint: lockedQty
               ? 'Fixed once the sale has started.'
-              : 'A waiting room lets buyers line up early. Random order means being the fastest at the opening second gains nothing.'}
-          </p>
-          {err('preQueue')}
-        </div>
+              : 'A waiting room lets buyers line up early. Random order means being the fastest at the opening second gains nothing.',
+          },
+        )}
       </div>
       <div className="row">
         <button type="submit" className="btn" disabled={pending}>

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { api } from '@/trpc/react';
 import { ZAdminSignUpInput } from '@/server/users/users.schema';
 import { errorInfo } from './errors';
+import { FormField } from './form-field';
 
 type Field = 'email' | 'password' | 'confirm';
 
@@ -51,25 +52,19 @@ export function SignUpForm({ token }: { token: string }) {
   };
 
   const field = (name: Field, label: string, type: string, autoComplete: string) => (
-    <div className="field">
-      <label htmlFor={`${id}-${name}`}>{label}</label>
-      <input
-        id={`${id}-${name}`}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        required
-        value={values[name]}
-        onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
-      />
-      {errors[name] && (
-        <p className="field-error" id={`${id}-${name}-error`}>
-          {errors[name]}
-        </p>
+    <FormField id={`${id}-${name}`} label={label} error={errors[name]}>
+      {(control) => (
+        <input
+          {...control}
+          name={name}
+          type={type}
+          autoComplete={autoComplete}
+          required
+          value={values[name]}
+          onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+        />
       )}
-    </div>
+    </FormField>
   );
 
   return (

@@ -50,8 +50,19 @@ export const allSaleKeys = (k: SaleKeys) => [...scriptKeys(k), k.lock];
 
 export const holdKey = (saleId: string, email: string) => `${saleKeys(saleId).holdPrefix}${email}`;
 
-/** Fixed-window rate limit counters (REST/tRPC buy and confirm). */
-export const rateLimitKey = (scope: string, subject: string, window: number) => `fsrl:${scope}:${subject}:${window}`;
+/**
+ * Rate-limit counters (rate-limiter-flexible): one key prefix per action and scope, the counter of
+ * a subject (an address or an email) at `<prefix>:<subject>`.
+ */
+export const rateLimitPrefix = (action: string, scope: 'ip' | 'email') => `fsrl:${action}:${scope}`;
+export const rateLimitKey = (action: string, scope: 'ip' | 'email', subject: string) => `${rateLimitPrefix(action, scope)}:${subject}`;
+
+/**
+ * HASH of a shopper's live sign-in code: hash (HMAC of the code), tries, state (live | used |
+ * dead), expiresAtMs. The key outlives the code by an hour so a late try hears "expired", not
+ * "no code".
+ */
+export const signInCodeKey = (email: string) => `fscode:${email}`;
 
 /** A used proof-of-work challenge (bot defence), kept until the challenge expires: solutions are single-use. */
 export const powNonceKey = (nonce: string) => `fspow:${nonce}`;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { saleKeys, scriptKeys } from './keys';
+import { saleKeys, scriptKeys, signInCodeKey } from './keys';
 import type { HoldSettings } from './config';
 
 // Resolved from the project root (not import.meta.url) so the same path works under tsx, in the
@@ -16,7 +16,7 @@ import type { HoldSettings } from './config';
 const luaDir = join(process.cwd(), 'src/engine/lua');
 
 type Reply = (string | number)[];
-const SCRIPT_NAMES = ['buy', 'step', 'claim', 'consume', 'abort', 'promote', 'snapshot', 'close', 'sync', 'unlock'] as const;
+const SCRIPT_NAMES = ['buy', 'step', 'claim', 'consume', 'abort', 'promote', 'snapshot', 'close', 'sync', 'unlock', 'otp'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 // Registered as `fs_<name>` so no script shadows an ioredis method or property (e.g. `status`).
 type Commands = Record<`fs_${ScriptName}`, (...args: (string | number)[]) => Promise<Reply>>;
@@ -248,3 +248,20 @@ export function saleScripts(redis: ScriptedRedis) {
 }
 
 export type SaleScripts = ReturnType<typeof saleScripts>;
+
+export type CodeCheck = { status: 'ok' | 'dead' | 'used' | 'expired' | 'none' } | { status: 'wrong'; triesLeft: number };
+
+/** A shopper's one-time sign-in code in Redis (lua/otp-1.lua); the caller hashes the codes. */
+export function signInCodeScript(redis: ScriptedRedis) {
+  return {
+    /** Stores a new code (the shopper's earlier one stops working); resolves to when it expires. */
+    async issue(email: string, hash: string, ttlMs: number, keepMs: number): Promise<number> {
+      const [, expiresAtMs] = await redis.fs_otp(signInCodeKey(email), 'issue', hash, ttlMs, keepMs);
+      return Number(expiresAtMs);
+    },
+    async check(email: string, hash: string, triesAllowed: number): Promise<CodeCheck> {
+      const [status, left] = await redis.fs_otp(signInCodeKey(email), 'check', hash, triesAllowed);
+      return status === 'wrong' ? { status, triesLeft: Number(left) } : { status: status as 'ok' | 'dead' | 'used' | 'expired' | 'none' };
+    },
+  };
+}

@@ -7,6 +7,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { AppDeps } from './deps';
 import type { Session } from './auth/session';
+import type { RateLimitSettings } from './ratelimit';
 import { DomainError, TRPC_CODE, unavailableService } from './errors';
 import { describeZodError, zodFields } from './input-errors';
 
@@ -15,6 +16,8 @@ export interface Context {
   session: Session | null;
   /** Caller address, for rate limits. */
   ip: string;
+  /** The rate limits (default: from env, src/server/ratelimit.ts); tests pass their own. */
+  rateLimits?: () => RateLimitSettings;
 }
 
 /**

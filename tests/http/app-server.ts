@@ -33,7 +33,7 @@ export interface CallOptions {
 
 export async function serveApp(deps: AppDeps, opts: { trust?: TrustFn; rateLimits?: () => RateLimitSettings } = {}) {
   const handler = createAppHandler({
-    trpc: createTrpcHandler({ deps: () => deps, trust: opts.trust }),
+    trpc: createTrpcHandler({ deps: () => deps, trust: opts.trust, rateLimits: opts.rateLimits }),
     rest: createRestHandler({ deps: () => deps, trust: opts.trust, rateLimits: opts.rateLimits }),
     metrics: appMetricsHandler(() => deps),
     pages: (_req, res) => void res.writeHead(404, { 'content-type': 'text/plain' }).end('no pages in this test server'),

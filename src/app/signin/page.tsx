@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { env } from '@/env';
 import { serverApi } from '@/trpc/server';
 import { SignInForms } from '@/components/sign-in-forms';
 
@@ -15,5 +16,13 @@ export default async function SignInPage({ searchParams }: Props) {
   const as = one(sp.as) === 'admin' || callbackUrl?.startsWith('/admin') ? 'admin' : 'shopper';
   const api = await serverApi();
   const { adminExists } = await api.users.signUpStatus({}).catch(() => ({ adminExists: true }));
-  return <SignInForms initialMode={as} callbackUrl={callbackUrl} initialError={one(sp.error)} noAdminYet={!adminExists} />;
+  return (
+    <SignInForms
+      initialMode={as}
+      callbackUrl={callbackUrl}
+      initialError={one(sp.error)}
+      noAdminYet={!adminExists}
+      shopperAuth={env.SHOPPER_AUTH}
+    />
+  );
 }

@@ -5,12 +5,15 @@ import { defaultDeps, type AppDeps } from '../deps';
 import { sessionFromRequest } from '../auth/session';
 import { clientIp, type TrustFn } from './client-ip';
 import { repeatedParam, repeatedParamMessage } from './query';
+import type { RateLimitSettings } from '../ratelimit';
 
 export interface TrpcHandlerOptions {
   /** Services' dependencies (default: the process-wide ones built from env). */
   deps?: () => AppDeps;
   /** Which proxies may name the client (default: TRUST_PROXY). */
   trust?: TrustFn;
+  /** Rate limits (default: from env). */
+  rateLimits?: () => RateLimitSettings;
 }
 
 /** A tRPC error answer for a request refused before tRPC reads it. */
@@ -29,6 +32,7 @@ export function createTrpcHandler(opts: TrpcHandlerOptions = {}) {
       deps: deps(),
       session: await sessionFromRequest(req),
       ip: clientIp(req, opts.trust),
+      rateLimits: opts.rateLimits,
     }),
     onError({ error, path, req }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'} from ${clientIp(req, opts.trust)}:`, error.cause ?? error);

@@ -42,7 +42,7 @@ export const ordersRouter = createTRPCRouter({
     }
   }),
   confirm: shopperProcedure.use(rateLimit('confirm')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
-  cancel: shopperProcedure.input(ZSaleOnlyInput).mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
+  cancel: shopperProcedure.use(rateLimit('cancel')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
   /** A buyer's own orders; admins may look up anyone's. */
   byEmail: shopperProcedure.input(ZByEmailInput.partial()).query(({ ctx, input }) => {
     const email = input.email ?? ctx.session.email;

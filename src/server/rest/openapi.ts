@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Route } from './routes';
+import type { ShopperAuthMode } from '../auth/shopper-identity';
 import { ZErrorResponse } from './rest.schema';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -13,7 +14,7 @@ const STATUS_TEXT: Record<number, string> = {
   201: 'Created',
   400: 'Invalid input: `error.fields` names each offending field',
   401: 'No or invalid bearer token',
-  403: 'Signed in, but not an admin; or (X-Altcha) a wrong, expired or already used proof-of-work solution',
+  403: 'Refused: not an admin on admin endpoints, an admin email on the shopper sign-in, or (X-Altcha) a wrong, expired or already used proof-of-work solution (see `error.code`)',
   404: 'Not found',
   409: 'Refused by the sale rules (see `error.code`)',
   413: 'Body too large',
@@ -52,7 +53,13 @@ function withoutParams(schema: JsonSchema, params: string[]): JsonSchema {
   return { ...schema, properties, ...(required?.length ? { required } : { required: undefined }) };
 }
 
-export function buildOpenApi(routes: Route[], base: string) {
+/** What 401 and 403 mean on a shopper route (admin routes use STATUS_TEXT). */
+const SHOPPER_STATUS_TEXT: Record<number, string> = {
+  401: 'No valid shopper bearer token (with SHOPPER_AUTH=verified every shopper request needs one)',
+  403: "The email given is not the signed-in shopper's (NOT_YOUR_EMAIL)",
+};
+
+export function buildOpenApi(routes: Route[], base: string, opts: { shopperAuth: ShopperAuthMode }) {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorRef = { $ref: '#/components/schemas/Error' };
 
@@ -77,7 +84,7 @@ export function buildOpenApi(routes: Route[], base: string) {
     }
 
     const statuses = new Set<number>([400, 500, ...(route.errors ?? [])]);
-    if (route.auth === 'admin') [401, 403].forEach((s) => statuses.add(s));
+    if (route.auth !== 'public') [401, 403].forEach((s) => statuses.add(s));
     if (route.pow) {
       statuses.add(403);
       parameters.push({
@@ -97,7 +104,7 @@ export function buildOpenApi(routes: Route[], base: string) {
     };
     for (const s of [...statuses].sort()) {
       responses[s] = {
-        description: STATUS_TEXT[s] ?? 'Error',
+        description: (route.auth === 'shopper' ? SHOPPER_STATUS_TEXT[s] : undefined) ?? STATUS_TEXT[s] ?? 'Error',
         ...(s === 429 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } } : {}),
         content: { 'application/json': { schema: errorRef } },
       };
@@ -108,10 +115,15 @@ export function buildOpenApi(routes: Route[], base: string) {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.tag],
-      ...(route.auth === 'admin' ? { security: [{ bearer: [] }] } : {}),
+      // Shopper routes: the bearer token is required, or (SHOPPER_AUTH=open) optional.
+      ...(route.auth === 'admin' || (route.auth === 'shopper' && opts.shopperAuth === 'verified')
+        ? { security: [{ bearer: [] }] }
+        : route.auth === 'shopper'
+          ? { security: [{}, { bearer: [] }] }
+          : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
-      ...(route.rateLimit ? { 'x-rate-limit': `per IP and per email (${route.rateLimit})` } : {}),
+      ...(route.rateLimit ? { 'x-rate-limit': `per address and per account (${route.rateLimit})` } : {}),
       responses,
     };
   }
@@ -123,14 +135,18 @@ export function buildOpenApi(routes: Route[], base: string) {
       version: '1.0.0',
       description:
         'Seed-compatible REST API of the flash sale platform: FIFO queue, Fast Pass grants, durable holds and an atomic confirm. ' +
-        `Buyers identify by email (as in the original system); admin endpoints need a bearer token from \`POST ${base}/auth/sign-in\`. ` +
+        (opts.shopperAuth === 'verified'
+          ? `Shoppers sign in with a one-time code sent to their email (\`POST ${base}/auth/shopper/code\`, then \`POST ${base}/auth/shopper/verify\`) and send the bearer token it gives; ` +
+            'the shopper endpoints act for that email only (an `email` field may be left out; any other is refused with 403). '
+          : 'This server runs with SHOPPER_AUTH=open: buyers identify by the email they send (as in the original system), or by a shopper bearer token. ') +
+        `Admin endpoints need a bearer token from \`POST ${base}/auth/sign-in\`. ` +
         'Errors are `{ error: { code, message, fields?, requestId } }`.',
     },
     tags: [
       { name: 'Flash sales', description: 'Public sale status' },
       { name: 'Orders', description: 'Buy, wait, confirm' },
       { name: 'Bot defence', description: 'Proof-of-work challenges (ALTCHA) that a buy needs when BOT_CHALLENGE=pow' },
-      { name: 'Auth', description: 'Admin sign-in' },
+      { name: 'Auth', description: 'Shopper sign-in (a code by email) and admin sign-in (password)' },
       { name: 'Admin', description: 'Sales and orders administration (bearer token, admin role)' },
       { name: 'Health', description: 'Service checks' },
     ],

@@ -4,14 +4,30 @@
  * every answer with them, so the document cannot drift from what the handlers send.
  */
 import { z } from 'zod';
-import { ZAdminOrdersFilters, ZBuyerInput } from '../orders/orders.schema';
-import { DEFAULT_PAGE_SIZE, ZQueryPage, ZQueryPageSize, ZSaleId } from '../common.schema';
+import { ZAdminOrdersFilters } from '../orders/orders.schema';
+import { DEFAULT_PAGE_SIZE, ZEmail, ZQueryPage, ZQueryPageSize, ZSaleId } from '../common.schema';
 import { PAYMENT_STATUSES, ROLES } from '@models/constants';
 
+/**
+ * The buyer's email, as the original system's clients send it. The bearer token says who the
+ * buyer is: the field may be left out, and any other email is refused (src/server/auth/shopper-identity.ts).
+ */
+const ZRestBuyerEmail = ZEmail.optional().describe(
+  "Your own email: may be left out when you send a bearer token (any other is refused with 403). With SHOPPER_AUTH=open and no token: the buyer, required",
+);
+
+/** Buy, position, cancel: the sale, and who buys (see ZRestBuyerEmail). */
+export const ZRestBuyerInput = z.object({ email: ZRestBuyerEmail, flashSaleId: ZSaleId }).strict();
+
 /** Seed clients send `totalAmount` with confirm; it is accepted and ignored (the sale's price is charged). */
-export const ZRestConfirmInput = ZBuyerInput.extend({
+export const ZRestConfirmInput = ZRestBuyerInput.extend({
   totalAmount: z.number().min(0).optional().describe('Ignored: the sale price is charged'),
 }).strict();
+
+/** Whose orders: yours (the token's) by default; admins may name anyone. */
+export const ZRestByEmailQuery = z
+  .object({ email: ZEmail.optional().describe("Whose orders: yours by default; another shopper's only with an admin token. With SHOPPER_AUTH=open and no token: required") })
+  .strict();
 
 /** The public sale: by id, or (seed behaviour) the current sale, else the next upcoming one. */
 export const ZPublicSaleQuery = z.object({ flashSaleId: ZSaleId.optional() }).strict();
@@ -181,6 +197,13 @@ export const ZHealthResponse = z.object({
   ok: z.boolean(),
   services: z.object({ redis: ZServiceHealth, mongo: ZServiceHealth, temporal: ZServiceHealth }),
   mongoKind: z.string(),
+});
+
+export const ZShopperCodeResponse = z.object({
+  sent: z.literal(true),
+  email: z.string(),
+  expiresInSec: z.number().int().describe('The code works this long, once'),
+  triesAllowed: z.number().int().describe('Wrong codes allowed before it stops working'),
 });
 
 export const ZSignInResponse = z.object({

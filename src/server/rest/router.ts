@@ -1,14 +1,17 @@
 /**
  * The REST API as one Node request handler (no framework, no Next on the path): matches the route
- * table, checks the bearer token for admin routes, validates input with the route's zod schema,
- * applies rate limits, calls the handler, and answers JSON. Also serves the OpenAPI document
+ * table, checks the bearer token for admin routes and works out who a shopper route acts for
+ * (src/server/auth/shopper-identity.ts), validates input with the route's zod schema, applies
+ * rate limits, calls the handler, and answers JSON. Also serves the OpenAPI document
  * (`<base>/openapi.json`) and the docs page (`/docs`, `<base>/docs`) with its assets (`/docs/assets/*`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ZodError } from 'zod';
 import { env } from '@/env';
 import type { AppDeps } from '../deps';
 import { defaultDeps } from '../deps';
 import { sessionFromRequest } from '../auth/session';
+import { actingShopper, EMAIL_OR_TOKEN_REQUIRED, shopperAuthMode, ShopperSignInRequiredError, type ShopperAuthMode } from '../auth/shopper-identity';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { clientIp, type TrustFn } from '../http/client-ip';
 import { repeatedParam, repeatedParamMessage } from '../http/query';
@@ -31,6 +34,8 @@ export interface RestOptions {
   routes?: Route[];
   /** Which proxies may name the client (default: TRUST_PROXY). */
   trust?: TrustFn;
+  /** Whether shoppers must sign in (default: SHOPPER_AUTH). */
+  shopperAuth?: () => ShopperAuthMode;
 }
 
 interface Compiled {
@@ -103,18 +108,26 @@ export function createRestHandler(opts: RestOptions = {}) {
   const limits = opts.rateLimits ?? rateLimitSettings;
   const maxBody = opts.maxBodyBytes ?? env.REST_MAX_BODY_BYTES;
   const table = opts.routes ?? defaultRoutes;
+  const shopperMode = opts.shopperAuth ?? shopperAuthMode;
   const match = compile(table, base);
   let openApiJson: string | undefined;
-  const openApi = () => (openApiJson ??= JSON.stringify(buildOpenApi(table, base)));
+  const openApi = () => (openApiJson ??= JSON.stringify(buildOpenApi(table, base, { shopperAuth: shopperMode() })));
   const docsHtml = docsPage(`${base}/openapi.json`);
 
   async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, ctx: RestContext) {
     const { route } = c;
     const { requestId } = ctx;
+    const mode = shopperMode();
     if (route.auth === 'admin') {
       ctx.session = await sessionFromRequest(req);
       if (!ctx.session) throw UnauthorizedError();
       if (ctx.session.role !== 'admin') throw ForbiddenError();
+    }
+    if (route.auth === 'shopper') {
+      // A bearer token only: a browser's session cookie must not act through the REST API.
+      ctx.session = await sessionFromRequest(req, { bearerOnly: true });
+      // A token that does not check out is refused in either mode: its sender meant to be someone.
+      if (!ctx.session && (mode === 'verified' || req.headers.authorization !== undefined)) throw ShopperSignInRequiredError();
     }
     let input: unknown = undefined;
     if (route.input) {
@@ -122,12 +135,24 @@ export function createRestHandler(opts: RestOptions = {}) {
       for (const name of Object.keys(params)) {
         if (Object.hasOwn(raw, name)) throw duplicated(name, `${name} is given in the path; do not send it again in the ${route.input.from === 'body' ? 'body' : 'query string'}`);
       }
-      input = route.input.schema.parse({ ...raw, ...params });
+      const parsed = route.input.schema.safeParse({ ...raw, ...params });
+      // Open mode, nobody signed in: the request must name its buyer (reported with the other problems).
+      const nobody = route.auth === 'shopper' && !ctx.session && raw.email === undefined;
+      if (!parsed.success || nobody) {
+        const missing = nobody ? [{ code: 'custom' as const, path: ['email'], message: EMAIL_OR_TOKEN_REQUIRED, input: undefined }] : [];
+        throw new ZodError([...missing, ...(parsed.success ? [] : parsed.error.issues)]);
+      }
+      input = parsed.data;
     } else if (query) {
       throw new RestError(400, 'INVALID_INPUT', 'This endpoint takes no query parameters');
     }
+    if (route.auth === 'shopper') {
+      const named = (input as { email?: string } | undefined)?.email;
+      ctx.shopper = actingShopper(mode, ctx.session, named, { adminsMayName: route.adminsMayName });
+    }
     if (route.rateLimit) {
-      const email = (input as { email?: unknown } | undefined)?.email;
+      // The account: the shopper acted for, else the email a sign-in names.
+      const email = ctx.shopper ?? (input as { email?: unknown } | undefined)?.email;
       await checkRateLimit(ctx.deps.redis, limits(), route.rateLimit, { ip: ctx.ip, email: typeof email === 'string' ? email : undefined });
     }
     if (route.pow) await requirePowSolution(ctx.deps, req.headers[POW_HEADER], 'X-Altcha');

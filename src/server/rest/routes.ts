@@ -9,15 +9,15 @@ import type { AppDeps } from '../deps';
 import type { Session } from '../auth/session';
 import { issueToken } from '../auth/session';
 import type { RateAction } from '../ratelimit';
-import { ZBuyerInput, ZByEmailInput } from '../orders/orders.schema';
 import { adminList, buy, byEmail, cancel, confirm, position, type PositionView } from '../orders/orders.service';
 import { ZCreateSaleInput, ZExtendSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from '../sales/sales.schema';
 import { createSale, deleteSale, extendSale, listSales, pauseSale, resumeSale, updateSale } from '../sales/sales.service';
 import { publicSale } from '../sales/public-sale';
 import { overview } from '../queue/queue.service';
 import { health } from '../health/health.service';
-import { ZAdminSignInInput } from '../users/users.schema';
+import { ZAdminSignInInput, ZShopperCodeRequest, ZShopperCodeVerify } from '../users/users.schema';
 import { verifyAdmin } from '../users/users.service';
+import { sendSignInCode, verifySignInCode } from '../auth/sign-in-codes';
 import { SaleNotFoundError } from '../errors';
 import { createPowChallenge } from '../bot/pow';
 import {
@@ -34,9 +34,12 @@ import {
   ZPublicSaleQuery,
   ZPublicSaleResponse,
   ZQueueOverviewResponse,
+  ZRestBuyerInput,
+  ZRestByEmailQuery,
   ZRestConfirmInput,
   ZSaleItem,
   ZSaleListResponse,
+  ZShopperCodeResponse,
   ZSignInResponse,
 } from './rest.schema';
 
@@ -47,6 +50,14 @@ export interface RestContext {
   session: Session | null;
   ip: string;
   requestId: string;
+  /** Shopper routes: the email the request acts for (src/server/auth/shopper-identity.ts). */
+  shopper?: string;
+}
+
+/** The buyer a shopper route acts for (the router sets it before the handler runs). */
+function shopperOf(ctx: RestContext): string {
+  if (!ctx.shopper) throw new Error('a shopper route ran without a shopper');
+  return ctx.shopper;
 }
 
 /** A handler's answer when it needs more than `200 + JSON of the value`. */
@@ -62,7 +73,13 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   summary: string;
   description?: string;
   tag: 'Flash sales' | 'Orders' | 'Bot defence' | 'Admin' | 'Auth' | 'Health';
-  auth: 'public' | 'admin';
+  /**
+   * public: anyone; shopper: acts for a signed-in shopper (bearer token; the email of the input is
+   * checked against it, see shopper-identity.ts); admin: an admin's bearer token.
+   */
+  auth: 'public' | 'shopper' | 'admin';
+  /** Shopper routes: an admin may name another shopper's email (reads only). */
+  adminsMayName?: boolean;
   input?: { schema: S; from: 'query' | 'body' };
   rateLimit?: RateAction;
   /** Bot defence: a solved proof-of-work challenge in the X-Altcha header, checked before the handler (when on). */
@@ -70,7 +87,7 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   /** Success status (200 unless said otherwise). */
   status?: number;
   response: z.ZodType;
-  /** Error statuses worth documenting besides 400/500 (401/403 are added for admin routes). */
+  /** Error statuses worth documenting besides 400/500 (401/403 are added for admin and shopper routes). */
   errors?: number[];
   /** Resolves to the value to send as JSON, or a Reply. */
   handle: (ctx: RestContext, input: z.output<S>) => Promise<unknown>;
@@ -133,14 +150,14 @@ export const routes: Route[] = [
     description:
       'Answers with the queue position and hold state. The hold arrives asynchronously: poll `GET /orders/position` (with backoff) until `status` is `ready`, then confirm. 409 when the buyer already purchased, the sale is sold out, not started or ended.',
     tag: 'Orders',
-    auth: 'public',
-    input: { schema: ZBuyerInput, from: 'body' },
+    auth: 'shopper',
+    input: { schema: ZRestBuyerInput, from: 'body' },
     rateLimit: 'buy',
     pow: true,
     response: ZBuyResponse,
     errors: [404, 409, 429],
-    async handle({ deps }, input) {
-      const r = await buy(deps, input);
+    async handle(ctx, { flashSaleId }) {
+      const r = await buy(ctx.deps, { email: shopperOf(ctx), flashSaleId });
       return { ...seedPosition(r), queued: r.queued };
     },
   }),
@@ -165,12 +182,12 @@ export const routes: Route[] = [
     summary: "A buyer's place in the queue and hold state",
     description: '`status`: `queued` (waiting), `ready` (holding a unit: confirm before `holdTtlSec` runs out) or `none`; `detail` says which none (purchased, expired, sold_out, ...).',
     tag: 'Orders',
-    auth: 'public',
-    input: { schema: ZBuyerInput, from: 'query' },
+    auth: 'shopper',
+    input: { schema: ZRestBuyerInput, from: 'query' },
     response: ZPositionResponse,
     errors: [404],
-    async handle({ deps }, input) {
-      return seedPosition(await position(deps, input));
+    async handle(ctx, { flashSaleId }) {
+      return seedPosition(await position(ctx.deps, { email: shopperOf(ctx), flashSaleId }));
     },
   }),
   defineRoute({
@@ -180,13 +197,13 @@ export const routes: Route[] = [
     summary: 'Pay for the held unit (atomic decrement + order); repeating returns the same order',
     description: '409 NO_ACTIVE_HOLD when there is no live hold (never granted, expired or cancelled); 409 when the sale ended or sold out.',
     tag: 'Orders',
-    auth: 'public',
+    auth: 'shopper',
     input: { schema: ZRestConfirmInput, from: 'body' },
     rateLimit: 'confirm',
     response: ZConfirmResponse,
     errors: [404, 409, 429],
-    async handle({ deps }, { email, flashSaleId }) {
-      const order = await confirm(deps, { email, flashSaleId });
+    async handle(ctx, { flashSaleId }) {
+      const order = await confirm(ctx.deps, { email: shopperOf(ctx), flashSaleId });
       return { ok: true, orderId: order.id, order };
     },
   }),
@@ -196,13 +213,13 @@ export const routes: Route[] = [
     operationId: 'cancel',
     summary: 'Leave the queue or give the held unit back',
     tag: 'Orders',
-    auth: 'public',
-    input: { schema: ZBuyerInput, from: 'body' },
-    rateLimit: 'confirm',
+    auth: 'shopper',
+    input: { schema: ZRestBuyerInput, from: 'body' },
+    rateLimit: 'cancel',
     response: ZCancelResponse,
     errors: [404, 409, 429],
-    async handle({ deps }, input) {
-      return { ...seedPosition(await cancel(deps, input)), cancelled: true };
+    async handle(ctx, { flashSaleId }) {
+      return { ...seedPosition(await cancel(ctx.deps, { email: shopperOf(ctx), flashSaleId })), cancelled: true };
     },
   }),
   defineRoute({
@@ -211,11 +228,12 @@ export const routes: Route[] = [
     operationId: 'ordersByEmail',
     summary: "A buyer's orders, newest first (at most 200)",
     tag: 'Orders',
-    auth: 'public',
-    input: { schema: ZByEmailInput, from: 'query' },
+    auth: 'shopper',
+    adminsMayName: true,
+    input: { schema: ZRestByEmailQuery, from: 'query' },
     response: ZByEmailResponse,
-    async handle({ deps }, { email }) {
-      const items = await byEmail(deps, email);
+    async handle(ctx) {
+      const items = await byEmail(ctx.deps, shopperOf(ctx));
       return { items, total: items.length };
     },
   }),
@@ -232,6 +250,42 @@ export const routes: Route[] = [
     errors: [401, 429],
     async handle({ deps }, input) {
       const session = await verifyAdmin(deps, input);
+      const token = await issueToken(session, TOKEN_TTL_SEC);
+      return { token, tokenType: 'Bearer', expiresInSec: TOKEN_TTL_SEC, user: session };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/auth/shopper/code',
+    operationId: 'requestShopperCode',
+    summary: 'Shopper sign-in, step 1: email a one-time code (6 digits; it works once, for 10 minutes, with a few tries)',
+    description:
+      'The same answer for every email; a new code replaces the previous one. Then `POST /auth/shopper/verify` with the code. 503 when the mail could not be sent.',
+    tag: 'Auth',
+    auth: 'public',
+    input: { schema: ZShopperCodeRequest, from: 'body' },
+    rateLimit: 'code',
+    response: ZShopperCodeResponse,
+    errors: [429, 503],
+    async handle({ deps }, input) {
+      return sendSignInCode(deps, input);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/auth/shopper/verify',
+    operationId: 'verifyShopperCode',
+    summary: 'Shopper sign-in, step 2: email + the code from the mail -> bearer token for the shopper endpoints',
+    description:
+      '401 with `error.code` CODE_WRONG (the message says how many tries are left), CODE_EXPIRED, CODE_USED, CODE_DEAD (too many wrong tries) or NO_CODE: ask for a new code. 403 ADMIN_EMAIL: admins sign in with their password.',
+    tag: 'Auth',
+    auth: 'public',
+    input: { schema: ZShopperCodeVerify, from: 'body' },
+    rateLimit: 'verify',
+    response: ZSignInResponse,
+    errors: [401, 403, 429],
+    async handle({ deps }, input) {
+      const session = await verifySignInCode(deps, input);
       const token = await issueToken(session, TOKEN_TTL_SEC);
       return { token, tokenType: 'Bearer', expiresInSec: TOKEN_TTL_SEC, user: session };
     },

@@ -1,9 +1,23 @@
 import { z } from 'zod';
 import { ZEmail } from '../common.schema';
 
-/** Shoppers identify by email only (a guest session, as in the original system). */
+/** SHOPPER_AUTH=open: shoppers identify by email only (a guest session, as in the original system). */
 export const ZGuestSignInInput = z.object({ email: ZEmail }).strict();
 export type TGuestSignInInput = z.infer<typeof ZGuestSignInInput>;
+
+/** Verified shoppers: a one-time code is sent to the email... */
+export const ZShopperCodeRequest = z.object({ email: ZEmail }).strict();
+export type TShopperCodeRequest = z.infer<typeof ZShopperCodeRequest>;
+
+/** The code from the email: six digits, as text (a leading zero counts). */
+export const ZSignInCode = z
+  .string({ error: (iss) => (iss.input === undefined ? 'code is required' : 'code must be a string of 6 digits') })
+  .trim()
+  .regex(/^\d{6}$/, { error: 'code must be the 6 digits from the email' });
+
+/** ...and proves the shopper reads that mailbox. */
+export const ZShopperCodeVerify = z.object({ email: ZEmail, code: ZSignInCode }).strict();
+export type TShopperCodeVerify = z.infer<typeof ZShopperCodeVerify>;
 
 const ZPassword = z.string().min(8).max(200);
 

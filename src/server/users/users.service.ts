@@ -1,5 +1,5 @@
 /**
- * Users: guest shoppers (email only, created on first sign-in), admins (bcrypt hash), and the
+ * Users: shoppers (by email, created on first sign-in), admins (bcrypt hash), and the
  * first-admin sign-up, which is open only while no admin exists and only with the setup token.
  */
 import bcrypt from 'bcryptjs';
@@ -26,8 +26,11 @@ export const SetupLinkRequiredError = () =>
     'Creating the first admin needs the one-time setup link the server printed when it started (it works once, until the server restarts); or run npm run admin:create',
   );
 
-/** Signs a shopper in by email, creating the shopper on first visit. Admin emails are refused. */
-export async function guestSignIn(deps: AppDeps, { email }: TGuestSignInInput): Promise<Session> {
+/**
+ * Signs a shopper in by email, creating the shopper on first visit. Admin emails are refused.
+ * Callers prove the email first (a sign-in code), except in SHOPPER_AUTH=open mode.
+ */
+export async function shopperSignIn(deps: AppDeps, { email }: TGuestSignInInput): Promise<Session> {
   await deps.mongo();
   const user = await User.findOneAndUpdate(
     { email },
