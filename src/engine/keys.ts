@@ -34,7 +34,7 @@ export const saleKeys = (saleId: string) => {
     holdPrefix: `fsh:${t}:`,
     /** Distributed lock around the dispatcher. */
     lock: `fslock:${t}`,
-    /** Lock held while a sale Redis lost is rebuilt from MongoDB and Temporal (recovery.ts). */
+    /** Lock held while a sale Redis lost is rebuilt from MongoDB and Temporal (projection.ts). */
     restoreLock: `fsrestore:${t}`,
   };
 };

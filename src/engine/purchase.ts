@@ -20,6 +20,7 @@ import type { EngineDeps } from './deps';
 import { AlreadyPurchasedError, DomainError, SaleEndedError, ServiceUnavailableError, SoldOutError } from './errors';
 import { recordOversellGuard } from './metrics';
 import { faultPoint } from './faults';
+import { groupCommit } from './group-commit';
 
 export interface ConfirmClaim {
   saleId: string;
@@ -97,11 +98,19 @@ async function decrement(c: LeasedClaim): Promise<void> {
   throw SoldOutError();
 }
 
+type NewOrder = Omit<OrderLean, '_id' | 'createdAt' | 'flashSaleId'> & { flashSaleId: string };
+
+/** Inserts orders, those of concurrent confirms together (see group-commit.ts). */
+const writeOrder = groupCommit<NewOrder, OrderView>(
+  async (docs) => (await Order.insertMany(docs, { ordered: false })).map((d) => toOrderView(d.toObject())),
+  async (doc) => toOrderView((await Order.create(doc)).toObject()),
+);
+
 /** Step 2: the order for this grant (a duplicate insert finds the one an earlier attempt made). */
 async function insertOrder(c: LeasedClaim): Promise<OrderView> {
   inLease(c);
   try {
-    const created = await Order.create({
+    return await writeOrder({
       flashSaleId: c.saleId,
       userEmail: c.email,
       paymentStatus: 'paid',
@@ -109,7 +118,6 @@ async function insertOrder(c: LeasedClaim): Promise<OrderView> {
       holdWorkflowId: holdWorkflowId(c.saleId, c.email),
       grantToken: c.token,
     });
-    return toOrderView(created.toObject());
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
     const existing = await Order.findOne({ flashSaleId: c.saleId, userEmail: c.email }).lean<OrderLean>();
