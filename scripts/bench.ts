@@ -1,7 +1,7 @@
 // npm run bench: the flash-sale scenario against the production build, with a report.
 //
 //   npm run bench                                   500 VUs, 100 units, 90 s (a few minutes in all)
-//   npm run bench -- --vus=2000 --stock=1000 --duration=220   the seed's run
+//   npm run bench -- --vus=2000 --stock=1000 --duration=220   the original system's run
 //   npm run bench -- --temporal=postgres            the same on the dev server, then on the real
 //                                                   Temporal server on PostgreSQL, side by side
 //   npm run bench -- --help
@@ -22,7 +22,7 @@ import { ensureK6, runningK6 } from './bench/k6.js';
 import { fmt } from './bench/markdown.js';
 import { parseOptions } from './bench/options.js';
 import { writeComparison, writeRunReport } from './bench/output.js';
-import { buildReport, SEED, type BenchReport } from './bench/report.js';
+import { buildReport, ORIGINAL, type BenchReport } from './bench/report.js';
 import { runScenario } from './bench/scenario.js';
 import { ensureBuild, startStack, type Stack } from './bench/stack.js';
 import { probeStarts } from './bench/start-probe.js';
@@ -34,7 +34,7 @@ function summaryLine(r: BenchReport): string {
   const a = r.temporalActions;
   const { ms, num, int } = fmt;
   return (
-    `${bold(`bench (${r.settings.temporalServer}):`)} ${int(x.reqPerSec)} req/s (seed ${SEED.reqPerSec}), failed ${(x.failureRate * 100).toFixed(2)}%, ` +
+    `${bold(`bench (${r.settings.temporalServer}):`)} ${int(x.reqPerSec)} req/s (original ${ORIGINAL.reqPerSec}), failed ${(x.failureRate * 100).toFixed(2)}%, ` +
     `confirm p50/p95/p99 server ${ms(x.confirmMs.server.p50)}/${ms(x.confirmMs.server.p95)}/${ms(x.confirmMs.server.p99)}, ` +
     `client ${ms(x.confirmMs.client.p50)}/${ms(x.confirmMs.client.p95)}/${ms(x.confirmMs.client.p99)}, ` +
     `buy p95 server ${ms(x.buyMs.server.p95)} client ${ms(x.buyMs.client.p95)}, buy-to-paid p50 ${ms(x.buyToPaidMs.p50)}, ` +

@@ -61,12 +61,12 @@ export const DEFAULTS: BenchOptions = {
 
 export const USAGE = `npm run bench -- [options]
 
-  --vus=N              peak virtual users of the flash-sale scenario (default ${DEFAULTS.vus}; the seed ran 2000)
+  --vus=N              peak virtual users of the flash-sale scenario (default ${DEFAULTS.vus}; the original system ran 2000)
   --duration=S         scenario length in seconds: 5% ramp to half, 90% ramp to the peak, 5% down (default ${DEFAULTS.durationSec})
   --stock=N            units on sale (default ${DEFAULTS.stock})
   --poll-base-ms=MS    first position poll delay; x1.5 per poll (default ${DEFAULTS.pollBaseMs})
   --poll-max-ms=MS     longest poll delay (default ${DEFAULTS.pollMaxMs})
-  --give-up-pause=S    pause of a VU after "sold out" before its next shopper (default ${DEFAULTS.giveUpPauseSec}, as the seed)
+  --give-up-pause=S    pause of a VU after "sold out" before its next shopper (default ${DEFAULTS.giveUpPauseSec}, as the original)
   --rate-limit=on|off  rate limits of buy/confirm (default on)
   --per-ip=N           buy/confirm per address per 10 s window (default ${DEFAULTS.perIp}: all VUs share one address)
   --per-email=N        buy/confirm per email per 10 s window (default ${DEFAULTS.perEmail})

@@ -9,8 +9,8 @@ import type { StartProbe } from './start-probe.js';
 import { machineInfo, type MachineInfo } from './system.js';
 import type { SaleActions } from './temporal-actions.js';
 
-/** The original system's published k6 run (seed documentation, section 10.2). */
-export const SEED = {
+/** The original system's published k6 run (its documentation, section 10.2). */
+export const ORIGINAL = {
   vus: 2000,
   reqPerSec: 1413.24,
   p95Ms: 440.95,
@@ -128,7 +128,7 @@ export interface BenchReport {
   results: {
     thresholdsPassed: boolean;
     requests: number;
-    /** k6's own figure: requests / whole test time (setup and teardown included), as the seed reported. */
+    /** k6's own figure: requests / whole test time (setup and teardown included), as the original system reported. */
     reqPerSec: number;
     /** Requests / the scenario's wall time (VU stages only). */
     reqPerSecDuringScenario: number;
@@ -182,7 +182,8 @@ export interface BenchReport {
     eventLoopLagP99Ms: number | null;
   };
   timeline: ChartPoint[];
-  seed: typeof SEED;
+  /** The original system's published run (reports written before this name call it `seed`). */
+  original: typeof ORIGINAL;
   beforeRewrite: typeof BEFORE_REWRITE;
   files: Record<string, string>;
 }
@@ -242,7 +243,7 @@ export function buildReport(o: {
     ...figures,
     startProbe: o.startProbe,
     ceiling: o.ceiling,
-    seed: SEED,
+    original: ORIGINAL,
     beforeRewrite: BEFORE_REWRITE,
     files: {
       'this report': 'report.md',
