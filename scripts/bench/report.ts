@@ -62,6 +62,37 @@ export interface ServerLatency {
   p99: number;
 }
 
+/** A request's latency on both sides: k6's (client) and the app's histogram (server). */
+export interface BothSides {
+  client: Latency;
+  server: ServerLatency;
+}
+
+/**
+ * Verified shoppers: each signed in with a code mailed through Mailpit and read by k6 from its
+ * API, and solved a proof of work per buy (k6 trends from load/lib/shopper.js and common.js).
+ */
+export interface VerifiedShopperFigures {
+  signIns: number;
+  /** Sign-ins that did not end with a token (the code request refused, no mail in time, or the code refused). */
+  signInFailures: number;
+  /** Of those, the mail did not reach Mailpit within MAIL_WAIT_S. */
+  mailTimeouts: number;
+  codeRequestMs: BothSides;
+  /** From the code request sent to the mail found by a search of Mailpit's API (polled with backoff). */
+  mailArrivalMs: Latency;
+  verifyMs: BothSides;
+  /** The whole sign-in: code request sent to bearer token in hand. */
+  signInMs: Latency;
+  challengeMs: BothSides;
+  /** Finding a challenge's solution in the VU (hashing only). */
+  powSolveMs: Latency;
+  /** Buys refused by the bot defence (400/403 BOT_CHALLENGE_*). */
+  buysRefusedByBotDefence: number;
+  /** k6's requests to Mailpit's API (search, read, delete): not the app's, left out of its figures. */
+  mailbox: { requests: number; failureRate: number; searchMs: Latency };
+}
+
 /** One of issue 8's targets, measured. */
 export interface TargetCheck {
   target: string;
@@ -122,6 +153,10 @@ export interface BenchReport {
     /** SHOPPER_AUTH and BOT_CHALLENGE of the app and worker. */
     shopperAuth: string;
     botChallenge: string;
+    /** Verified runs: BOT_CHALLENGE_MAX_NUMBER, the sign-in's rate limits, and where the codes were mailed. */
+    powMaxNumber?: number;
+    signInLimits?: { windowSec: number; codePerIp: number; codePerEmail: number; verifyPerIp: number; verifyPerEmail: number };
+    mail?: string;
     settleSec: number;
     services: string;
   };
@@ -182,6 +217,8 @@ export interface BenchReport {
     eventLoopLagP99Ms: number | null;
   };
   timeline: ChartPoint[];
+  /** Verified runs: the shoppers' sign-in and proof of work. */
+  verifiedShoppers?: VerifiedShopperFigures;
   /** The original system's published run (reports written before this name call it `seed`). */
   original: typeof ORIGINAL;
   beforeRewrite: typeof BEFORE_REWRITE;
@@ -235,8 +272,11 @@ export function buildReport(o: {
       },
       appMode: 'NODE_ENV=production (next build), REST and tRPC served by Node http in the app process, one worker process',
       temporalServer: stack.kind,
-      shopperAuth: 'open',
-      botChallenge: 'off',
+      shopperAuth: stack.shoppers.shopperAuth,
+      botChallenge: stack.shoppers.botChallenge,
+      ...(stack.shoppers.shopperAuth === 'verified'
+        ? { powMaxNumber: stack.shoppers.powMaxNumber, signInLimits: stack.shoppers.signInLimits, mail: stack.mail?.describe }
+        : {}),
       settleSec: opts.settleSec,
       services: stack.describe.services,
     },
@@ -252,6 +292,7 @@ export function buildReport(o: {
       'k6 end-of-test summary': 'k6-summary.json, k6.log',
       ...(o.ceiling ? { 'hot-read ceiling': 'ceiling-summary.json, ceiling.log' } : {}),
       'app and worker output': 'app.log, worker.log',
+      ...(stack.mail && !opts.sharedServices ? { "the run's Mailpit output": 'mailpit.log' } : {}),
       'metrics scraped before and after the load': 'metrics-app.json, metrics-worker.json',
     },
   };
