@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -15,7 +15,8 @@ import { signInCodeMail } from '@/server/auth/sign-in-codes';
 import { mailSearchPath, newestMailTo, signInCodeIn, type MailpitSummary } from '../load/lib/mail.js';
 import { startPrivateMailpit, type MailpitProcess } from '../scripts/lib/mailpit';
 import { appMetric, verifiedFigures } from '../scripts/bench/figures';
-import { shoppersLine, verifiedSection } from '../scripts/bench/markdown';
+import { chartInputOf } from '../scripts/bench/chart';
+import { markdown, shoppersLine, verifiedSection } from '../scripts/bench/markdown';
 import { DEFAULTS, parseOptions, POW_MAX_NUMBER } from '../scripts/bench/options';
 import { freePort } from '../scripts/bench/private-services';
 import type { BenchReport } from '../scripts/bench/report';
@@ -179,5 +180,19 @@ describe('bench: verified shoppers', () => {
     const open = { settings: { shopperAuth: 'open', botChallenge: 'off' } } as unknown as BenchReport;
     assert.match(shoppersLine(open), /SHOPPER_AUTH=open.*BOT_CHALLENGE=off/);
     assert.deepEqual(verifiedSection(open), [], 'no verified section for open shoppers');
+  });
+
+  it('renders the committed verified run: its header names the mode, it has the sign-in figures and a chart; the same run as open shoppers has neither', () => {
+    const report = JSON.parse(readFileSync('docs/benchmarks/verified-short/report.json', 'utf8')) as BenchReport;
+    const md = markdown(report);
+    assert.match(md, /^# Flash-sale benchmark, verified shoppers, /, 'the header says verified');
+    for (const text of ['SHOPPER_AUTH=verified', 'BOT_CHALLENGE=pow', '## Verified shoppers', '| mail arrival', '| target (issue 8) |']) assert.ok(md.includes(text), `the report has "${text}"`);
+    assert.equal(chartInputOf(report).title, 'Flash sale: 200 VUs, 50 units', 'bench:chart reads it');
+
+    const asOpen = { ...report, settings: { ...report.settings, shopperAuth: 'open', botChallenge: 'off' }, verifiedShoppers: undefined } as BenchReport;
+    const openMd = markdown(asOpen);
+    assert.match(openMd, /^# Flash-sale benchmark, open shoppers, /, 'the header says open');
+    assert.ok(openMd.includes('`SHOPPER_AUTH=open` (they buy by email, no sign-in) and `BOT_CHALLENGE=off`'), 'open mode says so');
+    assert.ok(!openMd.includes('## Verified shoppers'), 'no verified section');
   });
 });
