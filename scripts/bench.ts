@@ -71,7 +71,14 @@ const correct = (r: BenchReport) =>
   (!r.verifiedShoppers || (r.verifiedShoppers.signInFailures === 0 && r.verifiedShoppers.buysRefusedByBotDefence === 0));
 
 async function main(): Promise<void> {
-  const opts = parseOptions(process.argv.slice(2));
+  let opts: ReturnType<typeof parseOptions>;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    // A wrong option: its message, not a stack trace.
+    fail('bench', describeError(err));
+    process.exit(2);
+  }
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = ensureDir(opts.out ? resolve(process.cwd(), opts.out) : join(repoRoot, 'reports', `bench-${stamp}`));
