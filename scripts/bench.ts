@@ -1,7 +1,9 @@
 // npm run bench: the flash-sale scenario against the production build, with a report.
 //
 //   npm run bench                                   500 VUs, 100 units, 90 s (a few minutes in all)
-//   npm run bench -- --vus=2000 --stock=1000 --duration=220   the seed's run
+//   npm run bench -- --vus=2000 --stock=1000 --duration=220   the original system's run
+//   npm run bench -- --shopper-auth=verified        shoppers sign in with a code mailed through
+//                                                   Mailpit and solve a proof of work per buy
 //   npm run bench -- --temporal=postgres            the same on the dev server, then on the real
 //                                                   Temporal server on PostgreSQL, side by side
 //   npm run bench -- --help
@@ -22,7 +24,7 @@ import { ensureK6, runningK6 } from './bench/k6.js';
 import { fmt } from './bench/markdown.js';
 import { parseOptions } from './bench/options.js';
 import { writeComparison, writeRunReport } from './bench/output.js';
-import { buildReport, SEED, type BenchReport } from './bench/report.js';
+import { buildReport, ORIGINAL, type BenchReport } from './bench/report.js';
 import { runScenario } from './bench/scenario.js';
 import { ensureBuild, startStack, type Stack } from './bench/stack.js';
 import { probeStarts } from './bench/start-probe.js';
@@ -34,7 +36,7 @@ function summaryLine(r: BenchReport): string {
   const a = r.temporalActions;
   const { ms, num, int } = fmt;
   return (
-    `${bold(`bench (${r.settings.temporalServer}):`)} ${int(x.reqPerSec)} req/s (seed ${SEED.reqPerSec}), failed ${(x.failureRate * 100).toFixed(2)}%, ` +
+    `${bold(`bench (${r.settings.temporalServer}, ${r.settings.shopperAuth} shoppers):`)} ${int(x.reqPerSec)} req/s (original ${ORIGINAL.reqPerSec}), failed ${(x.failureRate * 100).toFixed(2)}%, ` +
     `confirm p50/p95/p99 server ${ms(x.confirmMs.server.p50)}/${ms(x.confirmMs.server.p95)}/${ms(x.confirmMs.server.p99)}, ` +
     `client ${ms(x.confirmMs.client.p50)}/${ms(x.confirmMs.client.p95)}/${ms(x.confirmMs.client.p99)}, ` +
     `buy p95 server ${ms(x.buyMs.server.p95)} client ${ms(x.buyMs.client.p95)}, buy-to-paid p50 ${ms(x.buyToPaidMs.p50)}, ` +
@@ -42,15 +44,41 @@ function summaryLine(r: BenchReport): string {
     `overtakes ${x.overtakes}, inversions ${x.fifoInversions}, Temporal actions/buyer ${num(a.allBuyers.perBuyer.actions)} ` +
     `(paid ${num(a.groups.paid?.perBuyer.actions ?? NaN)}, never got a unit ${num(a.groups['never got a unit']?.perBuyer.actions ?? NaN)}), ` +
     `Redis cmds/buyer ${num(r.costs.redis.callsPerBuyer)}, Mongo ops/buyer ${num(r.costs.mongo.perBuyer)}, app CPU ${num(r.costs.appCpuSecPer1000Requests)} s/1k req` +
-    `${r.startProbe ? `, ${int(r.startProbe.perSec)} starts/s` : ''}; targets met ${r.targets.filter((t) => t.met).length}/${r.targets.length}`
+    `${r.startProbe ? `, ${int(r.startProbe.perSec)} starts/s` : ''}; targets met ${r.targets.filter((t) => t.met).length}/${r.targets.length}` +
+    verifiedLine(r)
+  );
+}
+
+/** Verified runs: the sign-in and proof-of-work figures, p50/p95. */
+function verifiedLine(r: BenchReport): string {
+  const v = r.verifiedShoppers;
+  if (!v) return '';
+  const { ms, int } = fmt;
+  const p = (l: { p50: number; p95: number }) => `${ms(l.p50)}/${ms(l.p95)}`;
+  return (
+    `; sign-in p50/p95: code request ${p(v.codeRequestMs.client)}, mail arrival ${p(v.mailArrivalMs)}, verify ${p(v.verifyMs.client)}, ` +
+    `PoW solve ${p(v.powSolveMs)}; sign-ins ${int(v.signIns)} (failed ${int(v.signInFailures)}), buys refused by the bot defence ${int(v.buysRefusedByBotDefence)}`
   );
 }
 
 /** Correctness, not speed: a slow run on a busy machine still passes; a wrong one does not. */
-const correct = (r: BenchReport) => r.results.oversell === 0 && r.results.paidEqualsStock && r.results.failureRate < 0.01 && r.results.overtakes === 0;
+const correct = (r: BenchReport) =>
+  r.results.oversell === 0 &&
+  r.results.paidEqualsStock &&
+  r.results.failureRate < 0.01 &&
+  r.results.overtakes === 0 &&
+  // Verified shoppers: every code reached its mailbox and worked, and no honest buy was refused.
+  (!r.verifiedShoppers || (r.verifiedShoppers.signInFailures === 0 && r.verifiedShoppers.buysRefusedByBotDefence === 0));
 
 async function main(): Promise<void> {
-  const opts = parseOptions(process.argv.slice(2));
+  let opts: ReturnType<typeof parseOptions>;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    // A wrong option: its message, not a stack trace.
+    fail('bench', describeError(err));
+    process.exit(2);
+  }
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = ensureDir(opts.out ? resolve(process.cwd(), opts.out) : join(repoRoot, 'reports', `bench-${stamp}`));

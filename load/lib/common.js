@@ -2,13 +2,15 @@
 // API, admin sign-in and sale creation, polling backoff, the end-of-test integrity check, and the
 // bot defence's proof of work (SOLVE_POW=1: each buy solves a challenge first, as the widget does).
 // The shoppers name themselves by email in the body, as the original system's scenario did: the
-// server must run with SHOPPER_AUTH=open (npm run bench sets it; in verified mode they get 401).
+// server must run with SHOPPER_AUTH=open (in verified mode they get 401), unless they sign in
+// first (load/lib/shopper.js, flash-sale.js with SHOPPER_AUTH=verified).
 import http from 'k6/http';
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';
 import { check, sleep } from 'k6';
+import { Trend } from 'k6/metrics';
 
-/** REST base, e.g. http://localhost:3000/api/v1 (the seed's API_BASE pointed at its API root). */
+/** REST base, e.g. http://localhost:3000/api/v1 (the original system's API_BASE pointed at its API root). */
 export const API_BASE = (__ENV.API_BASE || 'http://localhost:3000/api/v1').replace(/\/$/, '');
 
 export const num = (name, fallback) => {
@@ -111,6 +113,9 @@ export function integrityCheck(token, saleId) {
 /** SOLVE_POW=1: the server runs with BOT_CHALLENGE=pow, so every buy carries a solved challenge. */
 export const SOLVE_POW = ['1', 'true'].includes(String(__ENV.SOLVE_POW || '').toLowerCase());
 
+/** Time to find a challenge's solution (the hashing only; fetching the challenge is a request of its own). */
+const tPowSolve = new Trend('fs_t_pow_solve', true);
+
 function hexBytes(hex) {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
@@ -144,15 +149,18 @@ export function solveChallenge(challenge) {
 
 /**
  * Headers for a buy: with SOLVE_POW, a fresh challenge solved (X-Altcha: base64 of the challenge
- * and its solution); otherwise none. Each solution buys once.
+ * and its solution; the solving time goes to fs_t_pow_solve); otherwise none. Each solution buys
+ * once. `tags` tag the challenge request.
  */
-export function powHeaders() {
+export function powHeaders(tags = { name: 'challenge' }) {
   if (!SOLVE_POW) return {};
-  const res = getJson('/challenge', { tags: { name: 'challenge' } });
+  const res = getJson('/challenge', { tags });
   check(res, { 'challenge 200': (r) => r.status === 200 });
   if (res.status !== 200) return {};
   const challenge = bodyOf(res);
+  const t0 = Date.now();
   const solution = solveChallenge(challenge);
+  tPowSolve.add(Date.now() - t0);
   const payload = JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution });
   return { 'X-Altcha': encoding.b64encode(payload, 'std') };
 }

@@ -72,6 +72,13 @@ export function compare(reports: BenchReport[], command: string): Comparison {
       return hit ? `${num(hit.perBuyerMs)} ms` : '-';
     });
   }
+  if (reports.some((r) => r.verifiedShoppers)) {
+    const p50p95 = (l: { p50: number; p95: number } | undefined) => (l ? `${ms(l.p50)} / ${ms(l.p95)}` : '-');
+    row('sign-in: code request p50 / p95', (r) => p50p95(r.verifiedShoppers?.codeRequestMs.client));
+    row('sign-in: mail arrival p50 / p95', (r) => p50p95(r.verifiedShoppers?.mailArrivalMs));
+    row('sign-in: verify p50 / p95', (r) => p50p95(r.verifiedShoppers?.verifyMs.client));
+    row('proof-of-work solve per buy p50 / p95', (r) => p50p95(r.verifiedShoppers?.powSolveMs));
+  }
   row('requests per second (k6)', (r) => int(r.results.reqPerSec));
   row('failed requests / refused confirms', (r) => `${pct(r.results.failureRate)} / ${int(r.results.confirmFailures)}`);
   row('paid / stock, oversold, overtakes', (r) => `${r.results.paidOrders} / ${r.results.stock}, ${r.results.oversell}, ${r.results.overtakes}`);
@@ -93,7 +100,7 @@ export function comparisonMarkdown(c: Comparison, reports: BenchReport[]): strin
   const s = reports[0]!.settings;
   const lines: string[] = [];
   const out = (...l: string[]) => lines.push(...l);
-  out(`# Flash-sale benchmark: Temporal dev server vs the server on PostgreSQL, ${c.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
+  out(`# Flash-sale benchmark, ${s.shopperAuth} shoppers: Temporal dev server vs the server on PostgreSQL, ${c.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
   out(
     `The same scenario (${s.vus.toLocaleString('en-US')} VUs, ${s.stock.toLocaleString('en-US')} units, ${s.durationSec} s) run twice in one command, one server after the other, ` +
       `each with a fresh stack (${reports.map((r) => `${LABEL[r.settings.temporalServer]}: ${r.settings.services}`).join('; ')}). ` +

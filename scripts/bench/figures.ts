@@ -21,6 +21,14 @@ export const ENGINE_WRITES_PER_CONFIRM = 3;
 
 export const CONFIRM_ROUTE = 'POST /api/v1/orders/confirm';
 export const BUY_ROUTE = 'POST /api/v1/orders/buy';
+export const CODE_ROUTE = 'POST /api/v1/auth/shopper/code';
+export const VERIFY_ROUTE = 'POST /api/v1/auth/shopper/verify';
+export const CHALLENGE_ROUTE = 'GET /api/v1/challenge';
+
+/** The scenario's endpoints (k6 `name` tags): always, and in verified runs (the app's, then Mailpit's). */
+export const ENDPOINTS = ['sale_status', 'buy', 'position', 'confirm'];
+export const VERIFIED_ENDPOINTS = ['shopper_code', 'shopper_verify', 'challenge'];
+export const MAILBOX_ENDPOINTS = ['mailbox_search', 'mailbox_read', 'mailbox_delete'];
 
 const latency = (m: Record<string, number> | undefined): Latency => ({
   count: m?.count ?? 0,
@@ -45,7 +53,34 @@ type Overview = {
   reconciliation: { balanced: boolean };
 };
 
-export type RunFigures = Pick<BenchReport, 'results' | 'engine' | 'timeline' | 'temporalActions' | 'costs' | 'targets'>;
+export type RunFigures = Pick<BenchReport, 'results' | 'engine' | 'timeline' | 'temporalActions' | 'costs' | 'targets' | 'verifiedShoppers'>;
+
+/**
+ * The app's share of a k6 metric: in verified runs every request is tagged target:app or
+ * target:mailbox (k6 reading the codes from Mailpit), and the submetric of the app's is the one
+ * to report; open runs have only the app's requests, and the metric itself.
+ */
+export const appMetric = (mt: K6Summary['metrics'], name: string): Record<string, number> | undefined => mt[`${name}{target:app}`] ?? mt[name];
+
+/** Verified shoppers' figures from k6's summary and the app's histogram. */
+export function verifiedFigures(mt: K6Summary['metrics'], appDelta: Sample[]): NonNullable<BenchReport['verifiedShoppers']> {
+  const counter = (name: string) => mt[name]?.count ?? 0;
+  const mailboxCount = MAILBOX_ENDPOINTS.reduce((a, n) => a + (mt[`http_req_duration{name:${n}}`]?.count ?? 0), 0);
+  const mailboxFailed = MAILBOX_ENDPOINTS.reduce((a, n) => a + (mt[`http_req_failed{name:${n}}`]?.passes ?? 0), 0);
+  return {
+    signIns: counter('fs_sign_ins'),
+    signInFailures: counter('fs_sign_in_failed'),
+    mailTimeouts: counter('fs_mail_timeouts'),
+    codeRequestMs: { client: latency(mt.fs_t_code_request), server: routeLatency(appDelta, CODE_ROUTE) },
+    mailArrivalMs: latency(mt.fs_t_mail_arrival),
+    verifyMs: { client: latency(mt.fs_t_verify), server: routeLatency(appDelta, VERIFY_ROUTE) },
+    signInMs: latency(mt.fs_t_sign_in),
+    challengeMs: { client: latency(mt['http_req_duration{name:challenge}']), server: routeLatency(appDelta, CHALLENGE_ROUTE) },
+    powSolveMs: latency(mt.fs_t_pow_solve),
+    buysRefusedByBotDefence: counter('fs_buy_refused_pow'),
+    mailbox: { requests: mailboxCount, failureRate: mailboxCount ? mailboxFailed / mailboxCount : 0, searchMs: latency(mt['http_req_duration{name:mailbox_search}']) },
+  };
+}
 
 export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: number): Promise<RunFigures> {
   const { saleId } = run;
@@ -81,7 +116,8 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
   const scenarioSec = Math.max(bucketSec, timeline.length * bucketSec);
   const scenarioRequests = timeline.reduce((a, p) => a + p.rps * bucketSec, 0);
   const endpoints: Record<string, EndpointFigures> = {};
-  for (const name of ['sale_status', 'buy', 'position', 'confirm']) {
+  const verified = stack.shoppers.shopperAuth === 'verified';
+  for (const name of verified ? [...ENDPOINTS, ...VERIFIED_ENDPOINTS] : ENDPOINTS) {
     const l = latency(mt[`http_req_duration{name:${name}}`]);
     endpoints[name] = { ...l, reqPerSec: l.count / scenarioSec, failureRate: mt[`http_req_failed{name:${name}}`]?.value ?? NaN };
   }
@@ -181,14 +217,14 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
   const lastAt = lastOrder?.createdAt instanceof Date ? lastOrder.createdAt.getTime() : undefined;
   const results: BenchReport['results'] = {
     thresholdsPassed: run.k6.code === 0,
-    requests: counter('http_reqs'),
-    reqPerSec: mt.http_reqs?.rate ?? NaN,
+    requests: appMetric(mt, 'http_reqs')?.count ?? 0,
+    reqPerSec: appMetric(mt, 'http_reqs')?.rate ?? NaN,
     reqPerSecDuringScenario: scenarioRequests / scenarioSec,
     peakReqPerSec: Math.max(0, ...timeline.map((p) => p.rps)),
-    failureRate: mt.http_req_failed?.value ?? NaN,
+    failureRate: appMetric(mt, 'http_req_failed')?.value ?? NaN,
     // A Rate's `passes` are its true samples: for http_req_failed, the failed requests.
-    failedRequests: mt.http_req_failed?.passes ?? NaN,
-    latencyMs: latency(mt.http_req_duration),
+    failedRequests: appMetric(mt, 'http_req_failed')?.passes ?? NaN,
+    latencyMs: latency(appMetric(mt, 'http_req_duration')),
     endpoints,
     confirmMs: { client: latency(mt['http_req_duration{name:confirm}']), server: routeLatency(appDelta, CONFIRM_ROUTE) },
     buyMs: { client: latency(mt['http_req_duration{name:buy}']), server: routeLatency(appDelta, BUY_ROUTE) },
@@ -234,5 +270,6 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
       eventLoopLagP99Ms: lag ? lag.value * 1000 : null,
     },
     timeline,
+    ...(verified ? { verifiedShoppers: verifiedFigures(mt, appDelta) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // report.md of one run: the targets first, then the comparisons, the sale, what each buyer cost,
 // where the time went, and the machine and settings.
-import { BEFORE_REWRITE, SEED, type BenchReport } from './report.js';
+import { POW_MAX_NUMBER } from './options.js';
+import { BEFORE_REWRITE, ORIGINAL, type BenchReport, type BothSides, type Latency } from './report.js';
 import { BUYER_GROUPS, type ActionCounts, type GroupActions } from './temporal-actions.js';
 
 export const fmt = {
@@ -19,6 +20,14 @@ export const fmt = {
   bytes: (v: number) => (Number.isFinite(v) ? `${v.toLocaleString('en-US')} B` : 'n/a'),
 };
 const { ms, int, num, pct } = fmt;
+
+/** The REST path of each k6 endpoint name that is not `/orders/<name>`. */
+const ENDPOINT_PATHS: Record<string, string> = {
+  sale_status: '/flash-sales/public/sale',
+  shopper_code: '/auth/shopper/code',
+  shopper_verify: '/auth/shopper/verify',
+  challenge: '/challenge',
+};
 const verdict = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 const ACTION_COLUMNS: [keyof ActionCounts, string][] = [
@@ -45,6 +54,66 @@ export function targetsTable(r: BenchReport): string[] {
   return ['| target (issue 8) | measured | met |', '| --- | ---: | :---: |', ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`)];
 }
 
+/** The shoppers of a run, in the words of the report's header. */
+export function shoppersLine(r: Pick<BenchReport, 'settings'>): string {
+  const s = r.settings;
+  if (s.shopperAuth === 'verified') {
+    return (
+      `Shoppers: \`SHOPPER_AUTH=${s.shopperAuth}\` (each signs in with a one-time code mailed to it, which k6 reads from Mailpit's API, and every request carries its bearer token, no email) ` +
+      `and \`BOT_CHALLENGE=${s.botChallenge}\` (every buy carries a solved proof of work, \`BOT_CHALLENGE_MAX_NUMBER=${s.powMaxNumber ?? 'default'}\`), in the app's and the worker's environment.`
+    );
+  }
+  return `Shoppers: \`SHOPPER_AUTH=${s.shopperAuth}\` (they buy by email, no sign-in) and \`BOT_CHALLENGE=${s.botChallenge}\` (no proof of work on buy), in the app's and the worker's environment.`;
+}
+
+/** The "verified shoppers" section: sign-in and proof-of-work figures. */
+export function verifiedSection(r: BenchReport): string[] {
+  const v = r.verifiedShoppers;
+  if (!v) return [];
+  const s = r.settings;
+  const row = (step: string, l: Latency, server?: BothSides['server']) =>
+    `| ${step} | ${int(l.count)} | ${ms(l.p50)} | ${ms(l.p95)} | ${ms(l.p99)} | ${ms(l.max)} | ${server ? `${ms(server.p50)} / ${ms(server.p95)}` : '-'} |`;
+  const lim = s.signInLimits;
+  const k6Cpu = Object.entries(r.engine?.cpuPercentOfOneCore ?? {}).find(([g]) => g.startsWith('k6'))?.[1];
+  return [
+    '## Verified shoppers',
+    '',
+    'Each shopper signed in before buying: `POST /auth/shopper/code`; its mail found through Mailpit\'s API (a search polled with backoff until the mail is there) and the code read from its text; ' +
+      '`POST /auth/shopper/verify` for a bearer token. Then a challenge (`GET /challenge`) solved in the VU and sent with the buy in `X-Altcha`; buy, position and confirm carry the token and no email. ' +
+      `Mail: ${s.mail ?? 'n/a'}. ` +
+      "The run's other figures (targets, requests per second, latency, failures) count the app's requests only: k6's requests to Mailpit are tagged apart.",
+    '',
+    '| step | count | p50 | p95 | p99 | max | server p50 / p95 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    row('code request (`POST /auth/shopper/code`, the mail sent)', v.codeRequestMs.client, v.codeRequestMs.server),
+    row('mail arrival (code request sent -> mail found in Mailpit)', v.mailArrivalMs),
+    row('verify (`POST /auth/shopper/verify`)', v.verifyMs.client, v.verifyMs.server),
+    row('whole sign-in (code request -> token)', v.signInMs),
+    row('challenge (`GET /challenge`)', v.challengeMs.client, v.challengeMs.server),
+    row(`proof-of-work solve per buy (in the VU, max number ${int(s.powMaxNumber ?? NaN)})`, v.powSolveMs),
+    '',
+    '| figure | value |',
+    '| --- | ---: |',
+    `| sign-ins (token in hand) / failed | ${int(v.signIns)} / ${int(v.signInFailures)} |`,
+    `| mails not in Mailpit within the wait | ${int(v.mailTimeouts)} |`,
+    `| buys refused by the bot defence (400/403 \`BOT_CHALLENGE_*\`) | ${int(v.buysRefusedByBotDefence)} |`,
+    `| k6's requests to Mailpit's API (search, read, delete) / failed / search p95 | ${int(v.mailbox.requests)} / ${pct(v.mailbox.failureRate)} / ${ms(v.mailbox.searchMs.p95)} |`,
+    '',
+    'Client-side times include waiting for CPU in k6: the proof of work is hashing in the load generator, on the same cores as the app, ' +
+      `so VUs solving at once share them${k6Cpu ? ` (k6 used ${k6Cpu.avg.toFixed(0)}% of one core on average, ${k6Cpu.max.toFixed(0)}% at peak; the whole machine ${r.engine.machineCpuPercent.avg.toFixed(0)}%)` : ''}. ` +
+      `One VU alone solves the default difficulty (${int(POW_MAX_NUMBER)}) in 0.1-0.3 s here; the server-side column is what the app spent.`,
+    '',
+    ...(lim
+      ? [
+          `Sign-in rate limits per ${lim.windowSec / 60} min window: codes ${lim.codePerIp.toLocaleString('en-US')} per address and ${lim.codePerEmail} per email, ` +
+            `checks ${lim.verifyPerIp.toLocaleString('en-US')} per address and ${lim.verifyPerEmail} per email. Every VU shares one address, so the per-address limits are raised; ` +
+            'the per-email ones are the production defaults (each shopper signs in once).',
+          '',
+        ]
+      : []),
+  ];
+}
+
 export function markdown(r: BenchReport): string {
   const x = r.results;
   const s = r.settings;
@@ -54,19 +123,20 @@ export function markdown(r: BenchReport): string {
   const b = BEFORE_REWRITE;
   const lines: string[] = [];
   const out = (...l: string[]) => lines.push(...l);
-  out(`# Flash-sale benchmark, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
+  out(`# Flash-sale benchmark, ${s.shopperAuth} shoppers, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
   out(
     `${s.vus.toLocaleString('en-US')} virtual users (k6 ${m.k6.replace(/^k6 /, '')}) against ${s.stock.toLocaleString('en-US')} units, ` +
       `${s.durationSec} s scenario, on ${m.cores} vCPU (${m.cpuModel}), with k6 on the same machine; Temporal: ${m.temporal}. ` +
       `Command: \`${r.command}\`.`,
     '',
-    `Shoppers: \`SHOPPER_AUTH=${s.shopperAuth}\` (they buy by email, no sign-in) and \`BOT_CHALLENGE=${s.botChallenge}\` (no proof of work on buy), in the app's and the worker's environment.`,
+    shoppersLine(r),
     '',
   );
 
   out('## Targets', '', ...targetsTable(r), '');
   const met = r.targets.filter((t) => t.met).length;
   out(`${met} of ${r.targets.length} targets met. Server-side figures are the app's histogram \`flashsale_http_request_duration_seconds\`, interpolated within its buckets; client-side ones are k6's.`, '');
+  out(...verifiedSection(r));
 
   out('## Before the engine rewrite', '');
   out(`The same scenario when a confirm was a workflow Update (${b.source}).`, '');
@@ -79,13 +149,16 @@ export function markdown(r: BenchReport): string {
   out(`| Temporal actions per buyer | ${num(a.allBuyers.perBuyer.actions)} | ~${b.temporalActionsPerBuyer} (${b.temporalActionsNote}) |`, '');
 
   out('## Against the original system', '');
-  out(`| figure | this run | original (seed, ${SEED.vus} VUs) | better? |`, '| --- | ---: | ---: | :---: |');
-  out(`| requests per second (k6 \`http_reqs\` rate) | ${int(x.reqPerSec)} | ${int(SEED.reqPerSec)} | ${verdict(x.reqPerSec > SEED.reqPerSec)} |`);
-  out(`| p95 latency | ${ms(x.latencyMs.p95)} | ${ms(SEED.p95Ms)} | ${verdict(x.latencyMs.p95 < SEED.p95Ms)} |`);
-  out(`| p99 latency | ${ms(x.latencyMs.p99)} | ${ms(SEED.p99Ms)} | ${verdict(x.latencyMs.p99 < SEED.p99Ms)} |`);
-  out(`| failed requests | ${pct(x.failureRate)} | ${pct(SEED.failureRate)} | ${verdict(x.failureRate < 0.01)} (< 1%) |`);
-  out(`| buy-to-hold median | ${ms(x.buyToHoldMs.p50)} | ${ms(SEED.buyToHoldMedMs)} | ${verdict(x.buyToHoldMs.p50 < 1000)} (< 1 s) |`);
-  out(`| buy-to-hold p95 | ${ms(x.buyToHoldMs.p95)} | ${ms(SEED.buyToHoldP95Ms)} | ${verdict(x.buyToHoldMs.p95 < SEED.buyToHoldP95Ms)} |`);
+  if (s.shopperAuth === 'verified') {
+    out("The original system's shoppers did not sign in or solve a proof of work: this run's shoppers do more for each buy.", '');
+  }
+  out(`| figure | this run | original (${ORIGINAL.vus} VUs) | better? |`, '| --- | ---: | ---: | :---: |');
+  out(`| requests per second (k6 \`http_reqs\` rate) | ${int(x.reqPerSec)} | ${int(ORIGINAL.reqPerSec)} | ${verdict(x.reqPerSec > ORIGINAL.reqPerSec)} |`);
+  out(`| p95 latency | ${ms(x.latencyMs.p95)} | ${ms(ORIGINAL.p95Ms)} | ${verdict(x.latencyMs.p95 < ORIGINAL.p95Ms)} |`);
+  out(`| p99 latency | ${ms(x.latencyMs.p99)} | ${ms(ORIGINAL.p99Ms)} | ${verdict(x.latencyMs.p99 < ORIGINAL.p99Ms)} |`);
+  out(`| failed requests | ${pct(x.failureRate)} | ${pct(ORIGINAL.failureRate)} | ${verdict(x.failureRate < 0.01)} (< 1%) |`);
+  out(`| buy-to-hold median | ${ms(x.buyToHoldMs.p50)} | ${ms(ORIGINAL.buyToHoldMedMs)} | ${verdict(x.buyToHoldMs.p50 < 1000)} (< 1 s) |`);
+  out(`| buy-to-hold p95 | ${ms(x.buyToHoldMs.p95)} | ${ms(ORIGINAL.buyToHoldP95Ms)} | ${verdict(x.buyToHoldMs.p95 < ORIGINAL.buyToHoldP95Ms)} |`);
   out(`| oversold units | ${x.oversell} | 0 | ${verdict(x.oversell === 0)} |`);
   out(`| paid orders == stock | ${x.paidOrders} / ${x.stock} | - | ${verdict(x.paidEqualsStock)} |`, '');
   out(`k6 thresholds (failures < 1%, p95 < 2 s, p99 < 5 s, paid <= stock): **${x.thresholdsPassed ? 'passed' : 'FAILED'}**.`, '');
@@ -120,7 +193,7 @@ export function markdown(r: BenchReport): string {
 
   out('### Per endpoint', '');
   out('| endpoint | requests | req/s | p50 | p95 | p99 | failed | server p50 / p95 / p99 |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const serverOf = (name: string) => r.engine.serverLatencyMs.find((l) => l.route.endsWith(name === 'sale_status' ? '/flash-sales/public/sale' : `/orders/${name}`));
+  const serverOf = (name: string) => r.engine.serverLatencyMs.find((l) => l.route.endsWith(ENDPOINT_PATHS[name] ?? `/orders/${name}`));
   for (const [name, ep] of Object.entries(x.endpoints)) {
     const sv = serverOf(name);
     out(`| ${name} | ${int(ep.count)} | ${int(ep.reqPerSec)} | ${ms(ep.p50)} | ${ms(ep.p95)} | ${ms(ep.p99)} | ${pct(ep.failureRate)} | ${sv ? `${ms(sv.p50)} / ${ms(sv.p95)} / ${ms(sv.p99)}` : 'n/a'} |`);
@@ -223,14 +296,22 @@ export function markdown(r: BenchReport): string {
     `- Load generator, app, worker, Temporal, Redis and MongoDB all share this machine; 1-minute load average ${m.loadAverageAtStart1m} at the start, ${m.loadAverage1m} at the end ` +
       '(other users\' work on the machine shows in the CPU table as "everything else").',
   );
-  out(`- App: ${s.appMode}; SHOPPER_AUTH=${s.shopperAuth}, BOT_CHALLENGE=${s.botChallenge}`);
+  out(
+    `- App: ${s.appMode}; SHOPPER_AUTH=${s.shopperAuth}, BOT_CHALLENGE=${s.botChallenge}` +
+      (s.shopperAuth === 'verified' ? `, BOT_CHALLENGE_MAX_NUMBER=${s.powMaxNumber}; sign-in mail: ${s.mail ?? 'n/a'}` : ''),
+  );
   out(`- Services: ${s.services}`);
-  out(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (public sale -> buy -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);
+  const steps = s.shopperAuth === 'verified' ? 'public sale -> sign in (code, mail, verify) -> challenge solved -> buy' : 'public sale -> buy';
+  out(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (${steps} -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);
   out(`- Hold: ${s.holdTtlSec} s; worker: ${s.workerConcurrency} activities at once (WORKER_CONCURRENCY); after the load, up to ${s.settleSec} s for hold workflows to close`);
   const rl = s.rateLimit;
   out(
     `- Rate limits: ${rl.enabled ? 'on' : 'off'}; per ${rl.windowSec} s window: buy ${rl.buyPerIp.toLocaleString('en-US')} per address, ${rl.buyPerEmail} per email; ` +
-      `confirm ${rl.confirmPerIp.toLocaleString('en-US')} per address, ${rl.confirmPerEmail} per email (every VU shares one address, so the per-address limit is raised; the per-email limit is the production default)`,
+      `confirm ${rl.confirmPerIp.toLocaleString('en-US')} per address, ${rl.confirmPerEmail} per email (every VU shares one address, so the per-address limit is raised; the per-email limit is the production default)` +
+      (s.signInLimits
+        ? `; per ${s.signInLimits.windowSec / 60} min window: sign-in codes ${s.signInLimits.codePerIp.toLocaleString('en-US')} per address, ${s.signInLimits.codePerEmail} per email; ` +
+          `code checks ${s.signInLimits.verifyPerIp.toLocaleString('en-US')} per address, ${s.signInLimits.verifyPerEmail} per email (per-email: production defaults)`
+        : ''),
     '',
   );
   out('## Files', '');

@@ -109,7 +109,6 @@ export async function startMongoWireCounter(upstreamUri: string): Promise<MongoW
   const counts: Record<string, number> = {};
   const sockets = new Set<Socket>();
   const upstreamPort = Number(new URL(upstreamUri).port || 27017);
-  let rewrite: { from: Buffer[]; to: Buffer } | undefined;
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -141,7 +140,7 @@ export async function startMongoWireCounter(upstreamUri: string): Promise<MongoW
       'data',
       frames((msg) => {
         const copy = Buffer.from(msg);
-        for (const from of rewrite!.from) replaceAll(copy, from, rewrite!.to);
+        for (const from of rewrite.from) replaceAll(copy, from, rewrite.to);
         send(client)(copy);
       }, send(client)),
     );
@@ -149,7 +148,8 @@ export async function startMongoWireCounter(upstreamUri: string): Promise<MongoW
   const relayPort = await listenSameWidth(server, upstreamPort);
   const target = relayUri(upstreamUri, relayPort);
   const me = Buffer.from(`127.0.0.1:${relayPort}`);
-  rewrite = { from: [`${target.host}:${target.port}`, `127.0.0.1:${target.port}`, `localhost:${target.port}`].map((a) => Buffer.from(a)).filter((b) => b.length === me.length), to: me };
+  // The server's replies name its address (hello, isMaster): the driver must see the relay's instead.
+  const rewrite = { from: [`${target.host}:${target.port}`, `127.0.0.1:${target.port}`, `localhost:${target.port}`].map((a) => Buffer.from(a)).filter((b) => b.length === me.length), to: me };
   return {
     uri: target.uri,
     counts: () => ({ ...counts }),
@@ -163,5 +163,9 @@ export async function startMongoWireCounter(upstreamUri: string): Promise<MongoW
 
 /** after - before, per command. */
 export function countsDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]): [string, number] => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v > 0),
+  );
 }

@@ -1,6 +1,15 @@
 // Command-line options of `npm run bench`.
 import { TEMPORAL_KINDS, type TemporalKind } from '../lib/types.js';
 
+/**
+ * How the scenario's shoppers identify themselves (the app's SHOPPER_AUTH). open: by email in each
+ * request, as the original system's scenario did, with no proof of work (BOT_CHALLENGE=off).
+ * verified: each signs in with a code mailed through Mailpit (read by k6 from its API) and solves
+ * the bot defence's proof of work on every buy (BOT_CHALLENGE=pow).
+ */
+export const SHOPPER_AUTH_MODES = ['open', 'verified'] as const;
+export type ShopperAuthMode = (typeof SHOPPER_AUTH_MODES)[number];
+
 export interface BenchOptions {
   vus: number;
   durationSec: number;
@@ -32,10 +41,23 @@ export interface BenchOptions {
   port: number;
   out?: string;
   build: boolean;
+  shopperAuth: ShopperAuthMode;
+  /** BOT_CHALLENGE_MAX_NUMBER of a verified run: the counter to find is drawn from [max/2, max]. */
+  powMaxNumber: number;
 }
 
 /** Rate-limit window of the bench's app (the limits stay on, raised per address: see BenchOptions). */
 export const RATE_WINDOW_SEC = 10;
+
+/**
+ * The proof of work's default difficulty, production's own (BOT_CHALLENGE_MAX_NUMBER): about
+ * 75,000 SHA-256 hashes per buy, which one k6 VU alone solved in 0.1-0.3 s on this 2 vCPU
+ * machine (40 challenges, twice: p50 133-170 ms, p95 183-299 ms). Under load the VUs share the
+ * cores with the app, and each solve takes longer: the report shows how much.
+ */
+export const POW_MAX_NUMBER = 100_000;
+/** The bounds src/env.ts accepts for BOT_CHALLENGE_MAX_NUMBER. */
+const POW_MAX_NUMBER_RANGE = [10, 100_000_000] as const;
 
 export const DEFAULTS: BenchOptions = {
   vus: 500,
@@ -57,19 +79,29 @@ export const DEFAULTS: BenchOptions = {
   probeStarts: 300,
   port: 3300,
   build: true,
+  shopperAuth: 'open',
+  powMaxNumber: POW_MAX_NUMBER,
 };
 
 export const USAGE = `npm run bench -- [options]
 
-  --vus=N              peak virtual users of the flash-sale scenario (default ${DEFAULTS.vus}; the seed ran 2000)
+  --vus=N              peak virtual users of the flash-sale scenario (default ${DEFAULTS.vus}; the original system ran 2000)
   --duration=S         scenario length in seconds: 5% ramp to half, 90% ramp to the peak, 5% down (default ${DEFAULTS.durationSec})
   --stock=N            units on sale (default ${DEFAULTS.stock})
   --poll-base-ms=MS    first position poll delay; x1.5 per poll (default ${DEFAULTS.pollBaseMs})
   --poll-max-ms=MS     longest poll delay (default ${DEFAULTS.pollMaxMs})
-  --give-up-pause=S    pause of a VU after "sold out" before its next shopper (default ${DEFAULTS.giveUpPauseSec}, as the seed)
-  --rate-limit=on|off  rate limits of buy/confirm (default on)
-  --per-ip=N           buy/confirm per address per 10 s window (default ${DEFAULTS.perIp}: all VUs share one address)
-  --per-email=N        buy/confirm per email per 10 s window (default ${DEFAULTS.perEmail})
+  --give-up-pause=S    pause of a VU after "sold out" before its next shopper (default ${DEFAULTS.giveUpPauseSec}, as the original)
+  --shopper-auth=open|verified  open (default): shoppers name themselves by email (SHOPPER_AUTH=open,
+                       BOT_CHALLENGE=off); verified: each signs in with a code mailed through a Mailpit
+                       of the run's own (the shared one with --shared-services) and read from its API,
+                       and solves a proof of work per buy (SHOPPER_AUTH=verified, BOT_CHALLENGE=pow)
+  --pow-max-number=N   proof-of-work difficulty of a verified run (BOT_CHALLENGE_MAX_NUMBER; about N x 3/4
+                       hashes per buy; default ${DEFAULTS.powMaxNumber} as in production, 0.1-0.3 s for one k6 VU here)
+  --rate-limit=on|off  rate limits of buy/confirm and sign-in (default on)
+  --per-ip=N           per address: buy/confirm per 10 s window, and in verified runs code requests and
+                       code checks per 15 min window (default ${DEFAULTS.perIp}: all VUs share one address)
+  --per-email=N        buy/confirm per email per 10 s window (default ${DEFAULTS.perEmail}; the sign-in's
+                       per-email limits keep their production defaults)
   --hold-ttl=S         hold length in seconds (default ${DEFAULTS.holdTtlSec})
   --worker-concurrency=N  activities the worker runs at once (WORKER_CONCURRENCY; default: the env's)
   --ceiling-s=S        seconds per target of the hot-read ceiling run (default ${DEFAULTS.ceilingSec})
@@ -92,6 +124,7 @@ export const USAGE = `npm run bench -- [options]
 
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS };
+  let powGiven = false;
   const int = (name: string, v: string, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
@@ -138,6 +171,15 @@ export function parseOptions(argv: string[]): BenchOptions {
       case 'ceiling-s': o.ceilingSec = int(key, v, 2); break;
       case 'ceiling-vus': o.ceilingVus = int(key, v, 1); break;
       case 'port': o.port = int(key, v, 1); break;
+      case 'shopper-auth':
+        if (!(SHOPPER_AUTH_MODES as readonly string[]).includes(v)) throw new Error(`--shopper-auth must be one of ${SHOPPER_AUTH_MODES.join(', ')}, got ${JSON.stringify(v)}`);
+        o.shopperAuth = v as ShopperAuthMode;
+        break;
+      case 'pow-max-number':
+        o.powMaxNumber = int(key, v, POW_MAX_NUMBER_RANGE[0]);
+        if (o.powMaxNumber > POW_MAX_NUMBER_RANGE[1]) throw new Error(`--pow-max-number must be at most ${POW_MAX_NUMBER_RANGE[1].toLocaleString('en-US')}, got ${v}`);
+        powGiven = true;
+        break;
       case 'out': o.out = v; break;
       case 'temporal':
         if (!(TEMPORAL_KINDS as readonly string[]).includes(v)) throw new Error(`--temporal must be one of ${TEMPORAL_KINDS.join(', ')}`);
@@ -146,6 +188,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       default: throw new Error(`unknown option --${key}\n\n${USAGE}`);
     }
   }
+  if (powGiven && o.shopperAuth !== 'verified') throw new Error('--pow-max-number sets the proof of work of verified shoppers: add --shopper-auth=verified (open runs have no proof of work)');
   return o;
 }
 

@@ -9,8 +9,8 @@ import type { StartProbe } from './start-probe.js';
 import { machineInfo, type MachineInfo } from './system.js';
 import type { SaleActions } from './temporal-actions.js';
 
-/** The original system's published k6 run (seed documentation, section 10.2). */
-export const SEED = {
+/** The original system's published k6 run (its documentation, section 10.2). */
+export const ORIGINAL = {
   vus: 2000,
   reqPerSec: 1413.24,
   p95Ms: 440.95,
@@ -60,6 +60,37 @@ export interface ServerLatency {
   p50: number;
   p95: number;
   p99: number;
+}
+
+/** A request's latency on both sides: k6's (client) and the app's histogram (server). */
+export interface BothSides {
+  client: Latency;
+  server: ServerLatency;
+}
+
+/**
+ * Verified shoppers: each signed in with a code mailed through Mailpit and read by k6 from its
+ * API, and solved a proof of work per buy (k6 trends from load/lib/shopper.js and common.js).
+ */
+export interface VerifiedShopperFigures {
+  signIns: number;
+  /** Sign-ins that did not end with a token (the code request refused, no mail in time, or the code refused). */
+  signInFailures: number;
+  /** Of those, the mail did not reach Mailpit within MAIL_WAIT_S. */
+  mailTimeouts: number;
+  codeRequestMs: BothSides;
+  /** From the code request sent to the mail found by a search of Mailpit's API (polled with backoff). */
+  mailArrivalMs: Latency;
+  verifyMs: BothSides;
+  /** The whole sign-in: code request sent to bearer token in hand. */
+  signInMs: Latency;
+  challengeMs: BothSides;
+  /** Finding a challenge's solution in the VU (hashing only). */
+  powSolveMs: Latency;
+  /** Buys refused by the bot defence (400/403 BOT_CHALLENGE_*). */
+  buysRefusedByBotDefence: number;
+  /** k6's requests to Mailpit's API (search, read, delete): not the app's, left out of its figures. */
+  mailbox: { requests: number; failureRate: number; searchMs: Latency };
 }
 
 /** One of issue 8's targets, measured. */
@@ -122,13 +153,17 @@ export interface BenchReport {
     /** SHOPPER_AUTH and BOT_CHALLENGE of the app and worker. */
     shopperAuth: string;
     botChallenge: string;
+    /** Verified runs: BOT_CHALLENGE_MAX_NUMBER, the sign-in's rate limits, and where the codes were mailed. */
+    powMaxNumber?: number;
+    signInLimits?: { windowSec: number; codePerIp: number; codePerEmail: number; verifyPerIp: number; verifyPerEmail: number };
+    mail?: string;
     settleSec: number;
     services: string;
   };
   results: {
     thresholdsPassed: boolean;
     requests: number;
-    /** k6's own figure: requests / whole test time (setup and teardown included), as the seed reported. */
+    /** k6's own figure: requests / whole test time (setup and teardown included), as the original system reported. */
     reqPerSec: number;
     /** Requests / the scenario's wall time (VU stages only). */
     reqPerSecDuringScenario: number;
@@ -182,7 +217,10 @@ export interface BenchReport {
     eventLoopLagP99Ms: number | null;
   };
   timeline: ChartPoint[];
-  seed: typeof SEED;
+  /** Verified runs: the shoppers' sign-in and proof of work. */
+  verifiedShoppers?: VerifiedShopperFigures;
+  /** The original system's published run (reports written before this name call it `seed`). */
+  original: typeof ORIGINAL;
   beforeRewrite: typeof BEFORE_REWRITE;
   files: Record<string, string>;
 }
@@ -234,15 +272,18 @@ export function buildReport(o: {
       },
       appMode: 'NODE_ENV=production (next build), REST and tRPC served by Node http in the app process, one worker process',
       temporalServer: stack.kind,
-      shopperAuth: 'open',
-      botChallenge: 'off',
+      shopperAuth: stack.shoppers.shopperAuth,
+      botChallenge: stack.shoppers.botChallenge,
+      ...(stack.shoppers.shopperAuth === 'verified'
+        ? { powMaxNumber: stack.shoppers.powMaxNumber, signInLimits: stack.shoppers.signInLimits, mail: stack.mail?.describe }
+        : {}),
       settleSec: opts.settleSec,
       services: stack.describe.services,
     },
     ...figures,
     startProbe: o.startProbe,
     ceiling: o.ceiling,
-    seed: SEED,
+    original: ORIGINAL,
     beforeRewrite: BEFORE_REWRITE,
     files: {
       'this report': 'report.md',
@@ -251,6 +292,7 @@ export function buildReport(o: {
       'k6 end-of-test summary': 'k6-summary.json, k6.log',
       ...(o.ceiling ? { 'hot-read ceiling': 'ceiling-summary.json, ceiling.log' } : {}),
       'app and worker output': 'app.log, worker.log',
+      ...(stack.mail && !opts.sharedServices ? { "the run's Mailpit output": 'mailpit.log' } : {}),
       'metrics scraped before and after the load': 'metrics-app.json, metrics-worker.json',
     },
   };

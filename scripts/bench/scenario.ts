@@ -78,7 +78,12 @@ export async function runScenario(stack: Stack, k6: string, opts: BenchOptions, 
   ]);
 
   let sampler: ReturnType<typeof sampleCpu> | undefined;
-  say('bench', bold(`flash sale ${sale.id} on the ${stack.kind === 'dev' ? 'dev server' : 'PostgreSQL-backed server'}: ${opts.vus} VUs, ${opts.stock} units, ${opts.durationSec} s (${stages.text})`));
+  say(
+    'bench',
+    bold(
+      `flash sale ${sale.id} on the ${stack.kind === 'dev' ? 'dev server' : 'PostgreSQL-backed server'}: ${opts.vus} ${stack.shoppers.shopperAuth} shoppers, ${opts.stock} units, ${opts.durationSec} s (${stages.text})`,
+    ),
+  );
   const k6Run = await runK6(
     k6,
     'load/flash-sale.js',
@@ -92,9 +97,10 @@ export async function runScenario(stack: Stack, k6: string, opts: BenchOptions, 
       GIVE_UP_PAUSE_S: opts.giveUpPauseSec,
       BUCKET_S: bucketSec,
       RUN_ID: `${stamp}-${stack.kind}`,
-      // The app runs with these; the scenario's shoppers need neither a sign-in nor a proof of work.
-      SHOPPER_AUTH: 'open',
-      BOT_CHALLENGE: 'off',
+      // As the app runs: open shoppers need neither a sign-in nor a proof of work; verified ones
+      // sign in with the code from Mailpit and solve the proof of work on every buy.
+      SHOPPER_AUTH: stack.shoppers.shopperAuth,
+      ...(stack.shoppers.shopperAuth === 'verified' ? { MAILPIT_URL: stack.mail!.apiUrl, SOLVE_POW: 1 } : { BOT_CHALLENGE: 'off' }),
     },
     { summary: join(dir, 'k6-summary.json'), log: join(dir, 'k6.log') },
     (pid) => (sampler = sampleCpu({ ...stack.cpuGroups, 'k6 (load generator)': pid })),
@@ -121,7 +127,7 @@ export async function runScenario(stack: Stack, k6: string, opts: BenchOptions, 
   const holdsStillRunning = await waitForHoldsToClose(stack.temporal, sale.id, opts.settleSec * 1000);
   const settleWaitSec = (Date.now() - t1) / 1000;
   if (holdsStillRunning) warn('bench', `${holdsStillRunning} hold workflow(s) still running after ${opts.settleSec} s: their histories are counted as far as they got`);
-  const cpu: CpuSeries = sampler ? (sampler as ReturnType<typeof sampleCpu>).stop() : { groups: {}, machine: [], seconds: [], intervalMs: 1000 };
+  const cpu: CpuSeries = sampler ? sampler.stop() : { groups: {}, machine: [], seconds: [], intervalMs: 1000 };
 
   const [redisAfter, mongoAfter, docAfter] = await Promise.all([readRedisStats(stack.redis), stack.mongoOps.read(), saleDocument(stack, sale.id)]);
   return {

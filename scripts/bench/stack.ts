@@ -1,16 +1,20 @@
 // The stack a bench run measures: the services (private and empty unless --shared-services), the
 // app in production mode, the worker on a task queue of its own, a plain Node hello-world beside
 // them, an admin and its token, and the bench's own connections for reading the ground truth
-// afterwards (Redis, MongoDB, Temporal). stop() takes all of it down again.
+// afterwards (Redis, MongoDB, Temporal). Verified shoppers (--shopper-auth=verified) add a
+// Mailpit for their sign-in codes and the bot defence's proof of work. stop() takes all of it
+// down again.
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
+import { parseEnv } from '@/env';
 import { startServices, type ServicesEnv } from '../services.js';
 import { green, say } from '../lib/log.js';
 import { sleep, splitHostPort, tcpOpen } from '../lib/net.js';
+import { startPrivateMailpit } from '../lib/mailpit.js';
 import { localBin, repoRoot, which, cacheBinDir } from '../lib/paths.js';
 import { spawnManaged, runCapture, type ManagedProcess } from '../lib/proc.js';
 import { HISTORY_SHARDS, temporalDatabases } from '../lib/temporal-postgres.js';
@@ -49,7 +53,59 @@ export interface Stack {
   /** Process groups to sample for CPU (k6 is added once it runs). */
   cpuGroups: Record<string, CpuGroup>;
   describe: { temporal: string; mongo: string; services: string; redis: string; k6?: string };
+  /** How the app and worker were told to treat shoppers, as they parsed it (src/env.ts). */
+  shoppers: ShopperSettings;
+  /** Verified shoppers: the Mailpit their codes go to (its API is where k6 reads them). */
+  mail?: { smtpUrl: string; apiUrl: string; describe: string };
   stop(): Promise<void>;
+}
+
+export interface ShopperSettings {
+  shopperAuth: 'open' | 'verified';
+  botChallenge: 'pow' | 'off';
+  /** BOT_CHALLENGE_MAX_NUMBER (verified runs). */
+  powMaxNumber?: number;
+  /** The sign-in's limits (verified runs): per address and per email, per window. */
+  signInLimits?: { windowSec: number; codePerIp: number; codePerEmail: number; verifyPerIp: number; verifyPerEmail: number };
+}
+
+/**
+ * The environment that sets how shoppers identify themselves. Open: by email, no proof of work
+ * (production refuses that unless told). Verified: codes by mail through `smtpUrl`, a proof of
+ * work per buy with a fresh key, and the sign-in's per-address limits raised like buy's (every
+ * VU shares one address); its per-email limits keep their production defaults.
+ */
+export function shopperEnv(opts: Pick<BenchOptions, 'shopperAuth' | 'powMaxNumber' | 'perIp'>, smtpUrl?: string): Record<string, string> {
+  if (opts.shopperAuth === 'open') return { SHOPPER_AUTH: 'open', ALLOW_OPEN_SHOPPERS: 'true', BOT_CHALLENGE: 'off' };
+  if (!smtpUrl) throw new Error('verified shoppers need an SMTP server for their codes');
+  return {
+    SHOPPER_AUTH: 'verified',
+    SMTP_URL: smtpUrl,
+    BOT_CHALLENGE: 'pow',
+    BOT_CHALLENGE_MAX_NUMBER: String(opts.powMaxNumber),
+    // Production refuses a missing or published key: a fresh one per run.
+    BOT_CHALLENGE_HMAC_KEY: randomBytes(32).toString('base64'),
+    RATE_LIMIT_CODE_PER_IP: String(opts.perIp),
+    RATE_LIMIT_VERIFY_PER_IP: String(opts.perIp),
+  };
+}
+
+/** What the app makes of its environment, for the report (and a clear error before it starts). */
+function shopperSettingsOf(appEnv: NodeJS.ProcessEnv): ShopperSettings {
+  const e = parseEnv(appEnv);
+  if (e.SHOPPER_AUTH === 'open') return { shopperAuth: 'open', botChallenge: e.BOT_CHALLENGE };
+  return {
+    shopperAuth: 'verified',
+    botChallenge: e.BOT_CHALLENGE,
+    powMaxNumber: e.BOT_CHALLENGE_MAX_NUMBER,
+    signInLimits: {
+      windowSec: e.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      codePerIp: e.RATE_LIMIT_CODE_PER_IP,
+      codePerEmail: e.RATE_LIMIT_CODE_PER_EMAIL,
+      verifyPerIp: e.RATE_LIMIT_VERIFY_PER_IP,
+      verifyPerEmail: e.RATE_LIMIT_VERIFY_PER_EMAIL,
+    },
+  };
 }
 
 function recentlyTouched(path: string, withinMs: number): boolean {
@@ -151,6 +207,24 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       };
     }
 
+    // Verified shoppers' mail: a Mailpit of the run's own (the shared one serves other people's
+    // tests, and a run mails thousands of codes), or with --shared-services the one found.
+    let mail: Stack['mail'];
+    let mailPid: number | undefined;
+    if (opts.shopperAuth === 'verified') {
+      if (opts.sharedServices) {
+        if (!env.MAILPIT_URL) throw new Error(`verified shoppers read their codes from Mailpit's API, but the mail goes to ${env.SMTP_URL} (SMTP_URL): unset it, or leave out --shared-services`);
+        mail = { smtpUrl: env.SMTP_URL, apiUrl: env.MAILPIT_URL, describe: `the shared Mailpit (SMTP ${env.SMTP_URL}, API ${env.MAILPIT_URL})` };
+        mailPid = pidListeningOn(Number(new URL(env.MAILPIT_URL).port));
+      } else {
+        const m = await startPrivateMailpit({ smtpPort: await freePort(), httpPort: await freePort(), logFile: file('mailpit.log') });
+        undo.push(() => m.proc.stop());
+        mail = { smtpUrl: m.smtpUrl, apiUrl: m.apiUrl, describe: `a Mailpit of this run's own (${m.describe}; no pruning, each mail deleted once read)` };
+        mailPid = m.proc.pid;
+      }
+      say('bench', `sign-in codes go to ${mail.describe}`);
+    }
+
     const port = opts.port;
     const helloPort = port + 1;
     for (const p of [port, helloPort]) if (await tcpOpen('127.0.0.1', p)) throw new Error(`port ${p} is taken: pass --port=N`);
@@ -166,10 +240,7 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       RATE_LIMIT_CONFIRM_PER_IP: String(opts.perIp),
       RATE_LIMIT_BUY_PER_EMAIL: String(opts.perEmail),
       RATE_LIMIT_CONFIRM_PER_EMAIL: String(opts.perEmail),
-      // The scenario's shoppers buy by email, without signing in or solving a proof of work.
-      SHOPPER_AUTH: 'open',
-      ALLOW_OPEN_SHOPPERS: 'true', // production refuses open mode unless told
-      BOT_CHALLENGE: 'off',
+      ...shopperEnv(opts, mail?.smtpUrl),
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -181,6 +252,7 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       WORKER_METRICS_PORT: String(workerMetricsPort),
       ...(opts.workerConcurrency ? { WORKER_CONCURRENCY: String(opts.workerConcurrency) } : {}),
     };
+    const shoppers = shopperSettingsOf(appEnv);
     say('bench', `starting app (production, port ${port}), worker (task queue ${taskQueue}), hello-world (port ${helloPort})`);
     const app = await spawnManaged('app', tsx, ['src/server.ts'], { cwd: repoRoot, env: appEnv, output: { kind: 'file', path: file('app.log') }, stopTimeoutMs: 10_000 });
     undo.push(() => app.stop());
@@ -230,6 +302,7 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
         : {}),
       [`MongoDB (${env.MONGO_KIND})`]: pidListeningOn(mongoPort),
       Redis: pidListeningOn(redisPort),
+      ...(mailPid ? { 'Mailpit (sign-in mail)': mailPid } : {}),
     };
 
     const temporalVersion =
@@ -255,6 +328,8 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       temporal,
       mongoOps,
       cpuGroups,
+      shoppers,
+      mail,
       describe: {
         temporal: temporalVersion,
         redis: redisVersion,

@@ -3,12 +3,13 @@
 // e.g. a production build tried on one machine) Mailpit on 127.0.0.1: reused when its SMTP
 // port 1025 and its UI / API on 8025 answer, else started from the binary in the tool cache
 // (built with `go install` the first time). Tests read the mail through its API
-// (http://127.0.0.1:8025/api/v1/...).
+// (http://127.0.0.1:8025/api/v1/...). A load run starts one of its own on other ports
+// (startPrivateMailpit), so its thousands of mails stay out of everyone else's inbox.
 import { join } from 'node:path';
 import { ServiceError, say } from './log.js';
 import { tcpOpen, waitFor } from './net.js';
 import { dataDir, ensureDir, logsDir, rel, repoRoot } from './paths.js';
-import { spawnManaged } from './proc.js';
+import { spawnManaged, type ManagedProcess } from './proc.js';
 import { ensureTool, ToolMissingError } from './provision.js';
 import { redact } from './redis.js';
 import { MAILPIT } from './tools.js';
@@ -80,18 +81,38 @@ export async function startMailpit(ctx: ServiceContext): Promise<ServiceHandle> 
     );
   }
 
+  const logFile = join(ensureDir(logsDir), 'mailpit.log');
+  // Tests: a throwaway database (Mailpit deletes it on exit); development keeps the mail in .data/.
+  const dbFile = ctx.ephemeral ? undefined : join(ensureDir(join(dataDir, 'mailpit')), 'mailpit.db');
+  say(name, `starting Mailpit: SMTP ${HOST}:${MAILPIT_SMTP_PORT}, UI and API ${UI_URL} (${dbFile ? `mail in ${rel(dbFile)}` : 'mail kept until it stops'}, log ${rel(logFile)})`);
+  const started = await spawnMailpit(name, { smtpPort: MAILPIT_SMTP_PORT, httpPort: MAILPIT_HTTP_PORT, logFile, dbFile, timeoutMs: ctx.timeoutMs });
+  say(name, `ready: ${named(started.version)} at ${SMTP_URL} (pid ${started.proc.pid}; UI ${UI_URL})`);
+  return { name, status: 'started', address: SMTP_URL, note: `${named(started.version)}; UI ${UI_URL}`, env, proc: started.proc, logFile, stop: () => started.proc.stop() };
+}
+
+export interface MailpitProcess {
+  proc: ManagedProcess;
+  version: string;
+  /** smtp://127.0.0.1:<smtp port> */
+  smtpUrl: string;
+  /** http://127.0.0.1:<http port>: the UI and the API (/api/v1/...). */
+  apiUrl: string;
+}
+
+/** Mailpit from the tool cache on the given ports, once its SMTP port and API answer. */
+async function spawnMailpit(
+  name: string,
+  o: { smtpPort: number; httpPort: number; logFile: string; dbFile?: string; extraArgs?: string[]; timeoutMs?: number },
+): Promise<MailpitProcess> {
   const bin = await ensureTool(MAILPIT).catch((err: unknown) => {
     throw err instanceof ToolMissingError ? new ServiceError(name, err.message, err.logTail) : err;
   });
-  const logFile = join(ensureDir(logsDir), 'mailpit.log');
-  const args = ['--smtp', `${HOST}:${MAILPIT_SMTP_PORT}`, '--listen', `${HOST}:${MAILPIT_HTTP_PORT}`, '--disable-version-check', '--smtp-disable-rdns'];
-  // Tests: a throwaway database (Mailpit deletes it on exit); development keeps the mail in .data/.
-  const dbFile = ctx.ephemeral ? undefined : join(ensureDir(join(dataDir, 'mailpit')), 'mailpit.db');
-  if (dbFile) args.push('--database', dbFile);
-  say(name, `starting Mailpit: SMTP ${HOST}:${MAILPIT_SMTP_PORT}, UI and API ${UI_URL} (${dbFile ? `mail in ${rel(dbFile)}` : 'mail kept until it stops'}, log ${rel(logFile)})`);
-  const proc = await spawnManaged(name, bin, args, { cwd: repoRoot, output: { kind: 'file', path: logFile }, stopTimeoutMs: 10_000 });
-  const ready = await waitFor(async () => (await tcpOpen(HOST, MAILPIT_SMTP_PORT)) && (await mailpitVersion()), {
-    timeoutMs: ctx.timeoutMs ?? 30_000,
+  const apiUrl = `http://${HOST}:${o.httpPort}`;
+  const args = ['--smtp', `${HOST}:${o.smtpPort}`, '--listen', `${HOST}:${o.httpPort}`, '--disable-version-check', '--smtp-disable-rdns', ...(o.extraArgs ?? [])];
+  if (o.dbFile) args.push('--database', o.dbFile);
+  const proc = await spawnManaged(name, bin, args, { cwd: repoRoot, output: { kind: 'file', path: o.logFile }, stopTimeoutMs: 10_000 });
+  const ready = await waitFor(async () => (await tcpOpen(HOST, o.smtpPort)) && (await mailpitVersion(apiUrl)), {
+    timeoutMs: o.timeoutMs ?? 30_000,
     abort: () => (proc.running ? undefined : `mailpit ${proc.describeExit()}`),
   });
   if (!ready.ok) {
@@ -99,6 +120,15 @@ export async function startMailpit(ctx: ServiceContext): Promise<ServiceHandle> 
     await proc.stop();
     throw new ServiceError(name, `Mailpit did not become ready: ${ready.reason}`, tail);
   }
-  say(name, `ready: ${named(ready.value)} at ${SMTP_URL} (pid ${proc.pid}; UI ${UI_URL})`);
-  return { name, status: 'started', address: SMTP_URL, note: `${named(ready.value)}; UI ${UI_URL}`, env, proc, logFile, stop: () => proc.stop() };
+  return { proc, version: ready.value, smtpUrl: `smtp://${HOST}:${o.smtpPort}`, apiUrl };
+}
+
+/**
+ * A Mailpit of one's own on the given ports (a load run's: the shared one on 1025/8025 serves
+ * other people's tests), with a throwaway database and no pruning (`--max 0`: whoever sends the
+ * mail reads and deletes it, and a message must not vanish before it is read).
+ */
+export async function startPrivateMailpit(o: { smtpPort: number; httpPort: number; logFile: string }): Promise<MailpitProcess & { describe: string }> {
+  const m = await spawnMailpit('mail', { ...o, extraArgs: ['--max', '0'] });
+  return { ...m, describe: `${named(m.version)}, SMTP ${m.smtpUrl}, API ${m.apiUrl}` };
 }
