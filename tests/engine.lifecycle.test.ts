@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlashSale } from '@models/index';
-import { saleStateQuery, saleWorkflowId } from '@/engine/contract';
+import { holdWorkflowId, saleStateQuery, saleWorkflowId } from '@/engine/contract';
 import { fairnessReport } from '@/engine/fairness';
 import { saleKeys } from '@/engine/keys';
 import { queryHold } from '@/engine/temporal';
@@ -72,5 +72,36 @@ describe('pause, resume, extend (tRPC)', () => {
     await assert.rejects(adminApi.sales.extend({ id: sale.id, endsAt: sale.endsAt }), /later than the current end/);
     const upcoming = await openSale(engine, 1, { startsInMs: 3_600_000, endsInMs: 7_200_000 });
     await assert.rejects(adminApi.sales.pause({ id: upcoming.id }), /not started yet/);
+  });
+});
+
+describe('ending a sale early', () => {
+  let engine: Engine;
+  before(async () => {
+    // Queued buyers re-check only every 5 minutes, as in production: the close must wake them.
+    engine = await startEngine({ holdTtlSec: 600, queueRecheckSec: 300 });
+  });
+  after(async () => {
+    await engine.stop();
+  });
+
+  it("the queued buyers' workflows end with the sale, not at their next re-check", async () => {
+    const sale = await openSale(engine, 1, { endsInMs: 3_600_000 });
+    const emails = Array.from({ length: 60 }, (_, i) => uniqueEmail(`early${i}`));
+    const answers = await Promise.all(emails.map((email) => engine.as(shopper(email)).orders.buy({ flashSaleId: sale.id })));
+    assert.equal(answers.filter((a) => a.status === 'held').length, 1, 'one holds the only unit');
+    assert.equal(answers.filter((a) => a.status === 'queued').length, 59, 'the others queue');
+    const client = await engine.deps.temporal();
+    const running = async () => (await client.workflow.count(`SaleId = '${sale.id}' AND ExecutionStatus = 'Running'`)).count;
+    await waitFor(async () => (await running()) === 60, 60_000, 'every buyer has a running hold workflow');
+
+    const t0 = Date.now();
+    await engine.as(admin).sales.update({ id: sale.id, endsAt: new Date(Date.now() + 1_000) });
+    await waitFor(async () => (await running()) === 0, 120_000, 'every hold workflow ended');
+    const tookMs = Date.now() - t0;
+    console.log(`60 hold workflows (1 held, 59 queued) ended ${tookMs} ms after the admin ended the sale (re-check: 300 s)`);
+    assert.ok(tookMs < 30_000, `ended with the sale (${tookMs} ms), not at a re-check`);
+    const outcomes = await Promise.all(emails.map((e) => client.workflow.getHandle(holdWorkflowId(sale.id, e)).result() as Promise<string>));
+    assert.deepEqual([...new Set(outcomes)], ['closed'], 'every one closed with the sale');
   });
 });

@@ -160,7 +160,7 @@ describe('Lua scripts: the waiting room', () => {
     const { id, k } = await sale({ stock: 3, preQueue: 'fifo' });
     await enterRoom(id, emails(4, 'c'));
     await redis.hset(k.meta, 'startsAt', Date.now() - 2_000, 'endsAt', Date.now() - 1);
-    assert.equal(await scripts.close(id), 4);
+    assert.deepEqual(await scripts.close(id), emails(4, 'c'), 'the buyers who left, in their places');
     assert.equal(await redis.exists(k.waiting), 0);
     assert.deepEqual((await redis.lrange(k.left, 0, -1)).map((l) => [parseLeft(l).arrival, parseLeft(l).outcome]), [[1, 'closed'], [2, 'closed'], [3, 'closed'], [4, 'closed']]);
   });

@@ -69,6 +69,8 @@ export const grantedSignal = defineSignal('granted');
 export const confirmedSignal = defineSignal('confirmed');
 /** Asks a hold workflow to give its unit back (or leave the queue). */
 export const cancelSignal = defineSignal('cancel');
+/** The sale closed while this buyer was queued: step now (and end), not at the next re-check. */
+export const saleClosedSignal = defineSignal('saleClosed');
 export const holdStateQuery = defineQuery<HoldView>('state');
 
 export interface SaleArgs {

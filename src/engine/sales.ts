@@ -7,6 +7,7 @@ import { ensureSaleInRedis, type SaleFacts } from './projection';
 import { holdSettings } from './config';
 import { saleKeys } from './keys';
 import { recordRelease } from './metrics';
+import { signalHold } from './temporal';
 
 /** The sale workflow's tick: rebuild the sale if Redis lost it, recover orphaned holds, promote queue heads. */
 export async function tickSale(deps: EngineDeps, saleId: string): Promise<{ waiting: boolean }> {
@@ -22,10 +23,19 @@ export async function tickSale(deps: EngineDeps, saleId: string): Promise<{ wait
  * or later if an admin moved the end earlier), and the figures that must reconcile are stored.
  */
 export async function closeSale(deps: EngineDeps, saleId: string): Promise<SaleFigures> {
-  await deps.scripts.close(saleId);
+  const ended = await deps.scripts.close(saleId);
   for (const email of await deps.redis.hkeys(saleKeys(saleId).holds)) {
     const step = await deps.scripts.step(saleId, email, 'check', holdSettings(deps.config));
-    if (step.kind === 'released') recordRelease(step.outcome);
+    if (step.kind === 'released') {
+      recordRelease(step.outcome);
+      ended.push(email);
+    }
+  }
+  // The workflows of those who left the queue or lost their hold are told at once (off this
+  // activity, with retries): in a sale ended early they would wait for their timers (minutes).
+  for (const email of ended) {
+    const lane = `${saleId}:${email}`;
+    deps.background.runUnlessWaiting(`saleClosed:${lane}`, async () => signalHold(await deps.temporal(), deps.config, { saleId, email }, 'saleClosed'), lane);
   }
   const snap = await deps.scripts.snapshot(saleId);
   const sale = await FlashSale.findById(saleId).lean<SaleFacts>();

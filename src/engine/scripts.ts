@@ -232,8 +232,8 @@ export function saleScripts(redis: ScriptedRedis) {
     },
 
     /** At the sale's end: everyone still queued (or in a room that never opened) leaves without a unit. Returns how many. */
-    async close(saleId: string): Promise<number> {
-      return Number(await run('close', saleId, roomSeed()));
+    async close(saleId: string): Promise<string[]> {
+      return (await run('close', saleId, roomSeed())) as string[];
     },
 
     /** Writes the sale's facts where Redis has the sale; false when it must be rebuilt instead. */

@@ -13,6 +13,7 @@ import {
   stopSaleSignal,
   type SaleArgs,
   cancelSignal,
+  saleClosedSignal,
   confirmedSignal,
   grantedSignal,
   holdStateQuery,
@@ -58,7 +59,7 @@ export async function startHold(client: Client, config: EngineConfig, hold: Hold
   done();
 }
 
-const SIGNALS = { granted: grantedSignal, confirmed: confirmedSignal, cancel: cancelSignal } as const;
+const SIGNALS = { granted: grantedSignal, confirmed: confirmedSignal, cancel: cancelSignal, saleClosed: saleClosedSignal } as const;
 export type HoldSignal = keyof typeof SIGNALS;
 
 /**

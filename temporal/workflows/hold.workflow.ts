@@ -3,7 +3,7 @@
  * or it ends queued as sold_out / closed. Redis decides every step (the `holdStep` activity runs the
  * step Lua script); this workflow guarantees the steps happen: a durable timer to the hold's
  * deadline, and a confirm whose app died is finished. It is woken by signals (granted, confirmed,
- * cancel) and never polls; a queued buyer re-checks on a coarse timer as a backstop.
+ * cancel, saleClosed) and never polls; a queued buyer re-checks on a coarse timer as a backstop.
  */
 import {
   allHandlersFinished,
@@ -24,6 +24,7 @@ import {
   grantedSignal,
   holdStateQuery,
   HoldStateAttr,
+  saleClosedSignal,
   type HoldArgs,
   type HoldOutcome,
   type HoldState,
@@ -56,6 +57,7 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
   };
   setHandler(grantedSignal, wake);
   setHandler(confirmedSignal, wake);
+  setHandler(saleClosedSignal, wake);
   setHandler(cancelSignal, () => {
     cancelRequested = true;
     woken = true;

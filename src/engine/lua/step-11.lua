@@ -19,7 +19,7 @@
 --- @include "sale"
 local email, intent = ARGV[2], ARGV[3]
 local now = now_ms()
--- Nothing about this sale may be decided until it is restored (src/engine/recovery.ts).
+-- Nothing about this sale may be decided until it is restored (src/engine/projection.ts).
 if redis.call('EXISTS', META) == 0 then return { 'lost' } end
 if redis.call('SISMEMBER', PAID, email) == 1 then return { 'done', 'purchased' } end
 local window, sale = sale_window(now)
