@@ -71,7 +71,7 @@ export const parseHoldEntry = (raw: string): HoldEntry | null => {
   return { token: m[1]!, expiresAtMs: Number(m[2]), arrival: Number(m[3]), state: m[4] === 'c' ? 'confirming' : 'held', leaseUntilMs: Number(m[5]) };
 };
 
-/** The entry of a hold rebuilt after a Redis loss (recovery.ts); its lease, if any, has ended. */
+/** The entry of a hold rebuilt after a Redis loss (projection.ts); its lease, if any, has ended. */
 export const restoredHoldEntry = (h: { token: string; expiresAtMs: number; arrival: number; state: HoldState }) =>
   `${h.token}:${h.expiresAtMs}:${h.arrival}:${h.state === 'confirming' ? 'c' : 'r'}:0`;
 
