@@ -14,7 +14,9 @@ import globals from 'globals';
 const zone = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.data/', 'reports/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'docs/benchmarks/'] },
+  {
+    ignores: ['node_modules/', '.next/', '.data/', 'reports/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'docs/benchmarks/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -33,7 +35,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's describe/it return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
@@ -45,11 +55,23 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            zone('./src/engine', ['./src/server', './src/app', './src/components', './src/trpc', './temporal'], 'The engine is below the server and the app: it may import only models and itself.'),
+            zone(
+              './src/engine',
+              ['./src/server', './src/app', './src/components', './src/trpc', './temporal'],
+              'The engine is below the server and the app: it may import only models and itself.',
+            ),
             zone('./prisma-free-models', ['./src', './temporal'], 'Models are the bottom layer: they take their settings as arguments.'),
-            zone('./src/server', ['./src/app', './src/components', './temporal'], 'The server is below the app and never imports the worker side.'),
+            zone(
+              './src/server',
+              ['./src/app', './src/components', './temporal'],
+              'The server is below the app and never imports the worker side.',
+            ),
             zone('./src', './temporal', 'The app never imports the worker side (temporal/): share the contract through src/engine.'),
-            zone('./temporal', ['./src/server', './src/app', './src/components', './src/trpc'], 'The worker side imports the engine and the models, never the app.'),
+            zone(
+              './temporal',
+              ['./src/server', './src/app', './src/components', './src/trpc'],
+              'The worker side imports the engine and the models, never the app.',
+            ),
           ],
         },
       ],
@@ -65,8 +87,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^@temporalio/(?!workflow$|common$)', message: 'Workflows may import only @temporalio/workflow and @temporalio/common.' },
-            { regex: '^(?!@temporalio/|\\.\\./activities$|\\./|\\.\\./\\.\\./src/engine/contract$)', message: 'Workflows import only the workflow SDK, the engine contract (src/engine/contract.ts) and activity types.' },
+            {
+              regex: '^@temporalio/(?!workflow$|common$)',
+              message: 'Workflows may import only @temporalio/workflow and @temporalio/common.',
+            },
+            {
+              regex: '^(?!@temporalio/|\\.\\./activities$|\\./|\\.\\./\\.\\./src/engine/contract$)',
+              message: 'Workflows import only the workflow SDK, the engine contract (src/engine/contract.ts) and activity types.',
+            },
           ],
         },
       ],
@@ -76,7 +104,11 @@ export default tseslint.config(
     files: ['src/app/**/*.tsx', 'src/components/**/*.tsx', 'src/trpc/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks, '@next/next': nextPlugin },
-    rules: { ...reactHooks.configs.recommended.rules, ...nextPlugin.configs.recommended.rules, ...nextPlugin.configs['core-web-vitals'].rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs['core-web-vitals'].rules,
+    },
   },
   {
     // Server components render once per request on the server: reading the clock there is the point.
@@ -101,6 +133,22 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', console: 'readonly' },
     },
+  },
+  {
+    // Tests read JSON answers (typed any) and poke at them; the promise rules still apply there.
+    files: ['tests/**/*.ts', 'e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // Playwright fixtures that need no other fixture are written \`async ({}, use) => ...\`.
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' },
   },
   { files: ['**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   prettier,

@@ -158,7 +158,11 @@ test('the orders table filters by sale, status and buyer, and pages', async ({ p
   }
 });
 
-test('an admin pauses a live sale (the queue keeps its order, nobody is granted), resumes it, and extends its end', async ({ page, admin, shot }) => {
+test('an admin pauses a live sale (the queue keeps its order, nobody is granted), resumes it, and extends its end', async ({
+  page,
+  admin,
+  shot,
+}) => {
   const sale = await createSale(admin, { quantity: 2, name: `Paused ${Date.now()}` });
   const buyers = [await newShopperApi('pause-a'), await newShopperApi('pause-b')];
   try {
@@ -183,7 +187,8 @@ test('an admin pauses a live sale (the queue keeps its order, nobody is granted)
 
     await panel.getByRole('button', { name: 'Resume sale' }).click();
     await expect(panel.getByTestId('lifecycle-state')).toContainText('Running');
-    for (const b of buyers) await eventually(async () => (await b.position(sale.id)).status === 'held', 20_000, `${b.email} granted after the resume`);
+    for (const b of buyers)
+      await eventually(async () => (await b.position(sale.id)).status === 'held', 20_000, `${b.email} granted after the resume`);
 
     await panel.getByLabel('Extend the end by').fill('30');
     await panel.getByRole('button', { name: 'Extend' }).click();

@@ -54,10 +54,12 @@ test('the API docs page is Swagger UI on the OpenAPI document, served by the app
   // Operations listed from /api/v1/openapi.json, with their summaries; one opens to its parameters.
   const buy = page.locator('.opblock').filter({ hasText: '/api/v1/orders/buy' });
   await expect(buy).toContainText('Join the sale queue (FIFO)');
-  await expect(page.locator('.opblock')).toHaveCount(await page.evaluate(async () => {
-    const spec = (await (await fetch('/api/v1/openapi.json')).json()) as { paths: Record<string, object> };
-    return Object.values(spec.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
-  }));
+  await expect(page.locator('.opblock')).toHaveCount(
+    await page.evaluate(async () => {
+      const spec = (await (await fetch('/api/v1/openapi.json')).json()) as { paths: Record<string, object> };
+      return Object.values(spec.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    }),
+  );
   await buy.locator('.opblock-summary').click();
   await expect(buy.getByText('Request body')).toBeVisible();
   await shot(page, '30-docs');
@@ -84,7 +86,10 @@ test('a page that fails while rendering shows the error page with a way on', asy
     const res = await route.fetch();
     const procedures = new URL(route.request().url()).pathname.split('/').pop()!.split(',');
     const body = (await res.json()) as unknown[];
-    await route.fulfill({ response: res, json: procedures.map((p, i) => (p === 'sales.public' ? { result: { data: { json: { item: null, meta: null } } } } : body[i])) });
+    await route.fulfill({
+      response: res,
+      json: procedures.map((p, i) => (p === 'sales.public' ? { result: { data: { json: { item: null, meta: null } } } } : body[i])),
+    });
   });
   await expect(page.getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Service status' })).toHaveAttribute('href', '/health');

@@ -75,7 +75,9 @@ test('a second shopper queues behind the only unit and is promoted when the firs
   // The only unit is held, not gone: the page says so and what joining means.
   await expect(second.page.getByTestId('stock-available')).toHaveText('0');
   await expect(second.page.getByTestId('stock-held')).toHaveText('1');
-  await expect(second.page.getByTestId('stock-summary')).toHaveText(/held by a buyer who has not paid yet: join the queue and you get one if a holder does not pay in time/);
+  await expect(second.page.getByTestId('stock-summary')).toHaveText(
+    /held by a buyer who has not paid yet: join the queue and you get one if a holder does not pay in time/,
+  );
   await expect(second.page.getByTestId('join-hint')).toContainText('you get one if a holder does not pay in time');
   await shot(second.page, '09-all-held');
   await second.page.getByRole('button', { name: 'Join the queue', exact: true }).click();
@@ -185,8 +187,18 @@ test('an upcoming sale counts down to its start and does not sell yet', async ({
   await shot(page, '12-upcoming');
 });
 
-test('a waiting-room sale before its start: the shopper enters the room, sees how the order is drawn, and is placed at the opening', async ({ shopper, admin, shot }) => {
-  const sale = await createSale(admin, { quantity: 2, startsInSec: 12, endsInSec: 600, preQueue: 'random', name: `Waiting room ${Date.now()}` });
+test('a waiting-room sale before its start: the shopper enters the room, sees how the order is drawn, and is placed at the opening', async ({
+  shopper,
+  admin,
+  shot,
+}) => {
+  const sale = await createSale(admin, {
+    quantity: 2,
+    startsInSec: 12,
+    endsInSec: 600,
+    preQueue: 'random',
+    name: `Waiting room ${Date.now()}`,
+  });
   const { page, api } = await shopper('early-bird');
   await page.goto(`/sales/${sale.id}`);
   await expect(page.getByTestId('sale-status')).toHaveText('Upcoming');
@@ -195,7 +207,9 @@ test('a waiting-room sale before its start: the shopper enters the room, sees ho
   const room = page.getByTestId('waiting-room-view');
   await expect(room).toBeVisible();
   await expect(room).toContainText("You're in the waiting room");
-  await expect(page.getByTestId('waiting-room-summary')).toHaveText('1 person is waiting. Your place in the queue is drawn by lot when the sale opens.');
+  await expect(page.getByTestId('waiting-room-summary')).toHaveText(
+    '1 person is waiting. Your place in the queue is drawn by lot when the sale opens.',
+  );
   await expect(page.getByTestId('public-waiting-room-size')).toHaveText('1');
   expect((await api.position(sale.id)).status).toBe('waiting');
   await shot(page, '12-waiting-room');

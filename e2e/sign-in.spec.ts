@@ -27,7 +27,9 @@ test('a shopper signs in with the code from the mail, buys, pays; an admin sees 
   await expect(page.getByRole('heading', { name: 'Sign in to shop' })).toBeVisible();
   await expect(page.getByText('We email you a 6-digit code: no password.')).toBeVisible();
   const code = await askForCode(page, email);
-  await expect(page.getByTestId('code-sent')).toHaveText(`We sent a 6-digit code to ${email}. It works once, for ${e2e.codeTtlSec} seconds.`);
+  await expect(page.getByTestId('code-sent')).toHaveText(
+    `We sent a 6-digit code to ${email}. It works once, for ${e2e.codeTtlSec} seconds.`,
+  );
   await expect(page.getByLabel('6-digit code from the email')).toBeFocused();
   await shot(page, '02b-signin-code');
   await page.getByLabel('6-digit code from the email').fill(code);

@@ -36,7 +36,12 @@ TARGETS.forEach((t, i) => {
   thresholds[`http_req_failed{scenario:${t.name}}`] = [];
 });
 
-export const options = { scenarios, thresholds, summaryTrendStats: ['avg', 'med', 'p(95)', 'p(99)', 'max', 'count'], discardResponseBodies: true };
+export const options = {
+  scenarios,
+  thresholds,
+  summaryTrendStats: ['avg', 'med', 'p(95)', 'p(99)', 'max', 'count'],
+  discardResponseBodies: true,
+};
 
 export function hit() {
   http.get(__ENV.TARGET_URL);

@@ -135,7 +135,11 @@ export function setup() {
   let token = null;
   if (!saleId) {
     token = __ENV.TOKEN ? null : signIn();
-    saleId = createSale(token || __ENV.TOKEN, { stock: STOCK, startsInSec: num('START_DELAY_S', 3), durationSec: num('SALE_DURATION_S', DURATION_S + 120) });
+    saleId = createSale(token || __ENV.TOKEN, {
+      stock: STOCK,
+      startsInSec: num('START_DELAY_S', 3),
+      durationSec: num('SALE_DURATION_S', DURATION_S + 120),
+    });
   }
   const t0 = Date.now();
   console.log(`flash-sale: ${API_BASE}, sale ${saleId}, ${VUS} VUs over ${DURATION_S}s, polls ${POLL_BASE_MS}-${POLL_MAX_MS} ms`);
@@ -166,11 +170,16 @@ const shopperOf = (email, token) =>
   token ? { body: {}, query: '', headers: auth(token) } : { body: { email }, query: `email=${encodeURIComponent(email)}&`, headers: {} };
 
 /** The bot defence's refusals of a buy (400 no solution, 403 wrong / expired / used one). */
-const refusedByBotDefence = (res) => (res.status === 400 || res.status === 403) && /^BOT_CHALLENGE/.test(((bodyOf(res) || {}).error || {}).code || '');
+const refusedByBotDefence = (res) =>
+  (res.status === 400 || res.status === 403) && /^BOT_CHALLENGE/.test(((bodyOf(res) || {}).error || {}).code || '');
 
 /** Confirms a ready hold; true when paid. */
 function confirm(data, who, tHold) {
-  const res = postJson('/orders/confirm', { ...who.body, flashSaleId: data.saleId }, { headers: who.headers, tags: tags(data, 'confirm'), responseCallback: EXPECT_2XX_OR_409 });
+  const res = postJson(
+    '/orders/confirm',
+    { ...who.body, flashSaleId: data.saleId },
+    { headers: who.headers, tags: tags(data, 'confirm'), responseCallback: EXPECT_2XX_OR_409 },
+  );
   const ok = res.status === 200;
   rConfirmSuccess.add(ok);
   if (ok) {
@@ -210,7 +219,11 @@ export default function (data) {
   const pow = powHeaders(tags(data, 'challenge'));
   const t0 = Date.now();
   buyAttempts.add(1);
-  const buy = postJson('/orders/buy', { ...who.body, flashSaleId: data.saleId }, { headers: { ...who.headers, ...pow }, tags: tags(data, 'buy'), responseCallback: EXPECT_2XX_OR_409 });
+  const buy = postJson(
+    '/orders/buy',
+    { ...who.body, flashSaleId: data.saleId },
+    { headers: { ...who.headers, ...pow }, tags: tags(data, 'buy'), responseCallback: EXPECT_2XX_OR_409 },
+  );
   if (buy.status === 429) {
     rateLimited.add(1);
     rBuySuccess.add(false);

@@ -8,7 +8,19 @@
 // BOT_CHALLENGE=pow; each buy solves a proof-of-work challenge first, and a reused one is refused).
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
-import { EXPECT_2XX_OR_409, auth, backoffSleep, bodyOf, createSale, getJson, integrityCheck, num, postJson, powHeaders, signIn } from './lib/common.js';
+import {
+  EXPECT_2XX_OR_409,
+  auth,
+  backoffSleep,
+  bodyOf,
+  createSale,
+  getJson,
+  integrityCheck,
+  num,
+  postJson,
+  powHeaders,
+  signIn,
+} from './lib/common.js';
 
 const RUN_ID = __ENV.RUN_ID || String(Date.now());
 
@@ -26,7 +38,12 @@ export const options = {
 export function setup() {
   // A token given in the environment stays there (setup data ends up in summary exports).
   const token = __ENV.TOKEN ? null : signIn();
-  const saleId = createSale(token || __ENV.TOKEN, { stock: num('STOCK', 1000), startsInSec: 1, durationSec: num('DURATION_S', 30) + 300, name: 'k6 smoke' });
+  const saleId = createSale(token || __ENV.TOKEN, {
+    stock: num('STOCK', 1000),
+    startsInSec: 1,
+    durationSec: num('DURATION_S', 30) + 300,
+    name: 'k6 smoke',
+  });
   sleep(1.5);
   return { token, saleId };
 }
@@ -52,7 +69,11 @@ export default function ({ token: signedIn, saleId }) {
   check(ready, { 'hold ready': (v) => v });
   const confirm = postJson('/orders/confirm', { email, flashSaleId: saleId }, { tags: { name: 'confirm' } });
   check(confirm, { 'confirm 200 with an order': (r) => r.status === 200 && bodyOf(r).ok === true && !!bodyOf(r).orderId });
-  const again = postJson('/orders/buy', { email, flashSaleId: saleId }, { headers: powHeaders(), tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 });
+  const again = postJson(
+    '/orders/buy',
+    { email, flashSaleId: saleId },
+    { headers: powHeaders(), tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 },
+  );
   check(again, { 'second buy 409 ALREADY_PURCHASED': (r) => r.status === 409 && bodyOf(r).error.code === 'ALREADY_PURCHASED' });
   check(getJson(`/orders/by-email?email=${encodeURIComponent(email)}`, { tags: { name: 'by_email' } }), {
     'by-email lists the order': (r) => r.status === 200 && bodyOf(r).total === 1,
@@ -65,7 +86,9 @@ export default function ({ token: signedIn, saleId }) {
 
 export function teardown({ token: signedIn, saleId }) {
   const token = signedIn || __ENV.TOKEN;
-  check(getJson('/openapi.json', { tags: { name: 'openapi' } }), { 'openapi 3.1': (r) => r.status === 200 && bodyOf(r).openapi === '3.1.0' });
+  check(getJson('/openapi.json', { tags: { name: 'openapi' } }), {
+    'openapi 3.1': (r) => r.status === 200 && bodyOf(r).openapi === '3.1.0',
+  });
   sleep(1);
   // Sold (MongoDB) + stock + live holds (Redis) is read from two stores: it balances once no confirm is in flight.
   check(getJson(`/orders/admin/queue/${saleId}/overview`, { headers: auth(token), tags: { name: 'admin_overview' } }), {

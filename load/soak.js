@@ -9,7 +9,18 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { EXPECT_2XX_OR_409, backoffSleep, bodyOf, createSale, getJson, integrityCheck, num, postJson, powHeaders, signIn } from './lib/common.js';
+import {
+  EXPECT_2XX_OR_409,
+  backoffSleep,
+  bodyOf,
+  createSale,
+  getJson,
+  integrityCheck,
+  num,
+  postJson,
+  powHeaders,
+  signIn,
+} from './lib/common.js';
 
 const VUS = num('VUS', 200);
 const DURATION_S = num('DURATION_S', 1800);
@@ -50,7 +61,9 @@ const tBuyToHold = new Trend('fs_t_buy_to_hold', true);
 export function setup() {
   // A token given in the environment stays there (setup data ends up in summary exports).
   const token = __ENV.TOKEN ? null : signIn();
-  const saleId = __ENV.SALE_ID || createSale(token || __ENV.TOKEN, { stock: num('STOCK', 1_000_000), startsInSec: 2, durationSec: DURATION_S + 600, name: 'k6 soak' });
+  const saleId =
+    __ENV.SALE_ID ||
+    createSale(token || __ENV.TOKEN, { stock: num('STOCK', 1_000_000), startsInSec: 2, durationSec: DURATION_S + 600, name: 'k6 soak' });
   sleep(2);
   return { token, saleId };
 }
@@ -60,7 +73,11 @@ export default function ({ saleId }) {
   const sale = getJson(`/flash-sales/public/sale?flashSaleId=${saleId}`, { tags: { name: 'sale_status' } });
   if (sale.status !== 200 || bodyOf(sale).meta.soldOut) return sleep(THINK_S);
   const t0 = Date.now();
-  const buy = postJson('/orders/buy', { email, flashSaleId: saleId }, { headers: powHeaders(), tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 });
+  const buy = postJson(
+    '/orders/buy',
+    { email, flashSaleId: saleId },
+    { headers: powHeaders(), tags: { name: 'buy' }, responseCallback: EXPECT_2XX_OR_409 },
+  );
   if (buy.status !== 200) return sleep(THINK_S);
   let p = bodyOf(buy);
   for (let attempt = 0; attempt < 60 && p && p.status === 'queued'; attempt++) {
@@ -72,7 +89,11 @@ export default function ({ saleId }) {
     holds.add(1);
     tBuyToHold.add(Date.now() - t0);
     if (Math.random() < CONFIRM_RATIO) {
-      const c = postJson('/orders/confirm', { email, flashSaleId: saleId }, { tags: { name: 'confirm' }, responseCallback: EXPECT_2XX_OR_409 });
+      const c = postJson(
+        '/orders/confirm',
+        { email, flashSaleId: saleId },
+        { tags: { name: 'confirm' }, responseCallback: EXPECT_2XX_OR_409 },
+      );
       if (c.status === 200) paid.add(1);
     } else {
       walkedAway.add(1);

@@ -26,10 +26,7 @@ const flashSaleSchema = new mongoose.Schema(
     pendingGrants: { type: mongoose.Schema.Types.Mixed, default: {}, select: false },
     /** Figures recorded by the sale workflow when the sale closes. */
     finalFigures: {
-      type: new mongoose.Schema(
-        { sold: Number, stockLeft: Number, holdsLive: Number, queued: Number, closedAt: Date },
-        { _id: false },
-      ),
+      type: new mongoose.Schema({ sold: Number, stockLeft: Number, holdsLive: Number, queued: Number, closedAt: Date }, { _id: false }),
       default: undefined,
     },
   },
@@ -41,5 +38,4 @@ flashSaleSchema.index({ startsAt: 1, endsAt: 1 });
 export type FlashSaleDoc = InferSchemaType<typeof flashSaleSchema> & { _id: mongoose.Types.ObjectId };
 
 export const FlashSale: Model<InferSchemaType<typeof flashSaleSchema>> =
-  (mongoose.models.FlashSale as Model<InferSchemaType<typeof flashSaleSchema>>) ??
-  mongoose.model('FlashSale', flashSaleSchema);
+  (mongoose.models.FlashSale as Model<InferSchemaType<typeof flashSaleSchema>>) ?? mongoose.model('FlashSale', flashSaleSchema);

@@ -37,7 +37,10 @@ async function main(): Promise<number> {
   const deps = { mongo: () => connectMongo(mongoSettingsFromEnv()) } as Pick<AppDeps, 'mongo'> as AppDeps;
   try {
     const { created } = await upsertAdmin(deps, parsed.data);
-    say('admin', `${created ? 'created admin' : 'updated admin (password set, role admin)'} ${parsed.data.email} in ${env.MONGO_DB} (${env.MONGO_KIND})`);
+    say(
+      'admin',
+      `${created ? 'created admin' : 'updated admin (password set, role admin)'} ${parsed.data.email} in ${env.MONGO_DB} (${env.MONGO_KIND})`,
+    );
     return 0;
   } catch (err) {
     fail('admin', `could not write to MongoDB at ${env.MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@')}: ${describeError(err)}`);

@@ -93,7 +93,7 @@ try {
   console.log('\n| operation | per second | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: |');
   console.log(row('buy-10.lua alone (join + grant), one sale', scriptBuys));
   console.log(row('snapshot-10.lua alone (a position read)', scriptSnapshots));
-  console.log(row('claim-10.lua alone (a confirm\'s first step)', scriptClaims));
+  console.log(row("claim-10.lua alone (a confirm's first step)", scriptClaims));
   console.log(row('buy (one Lua step; workflow start in the background)', buys));
   console.log(row(`confirm (${held.length} holds: claim, MongoDB step, consume)`, confirms));
   console.log(row('bare Temporal workflow start', starts));

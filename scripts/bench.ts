@@ -82,7 +82,10 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = ensureDir(opts.out ? resolve(process.cwd(), opts.out) : join(repoRoot, 'reports', `bench-${stamp}`));
-  const command = `npm run bench -- ${process.argv.slice(2).filter((a) => a !== '--').join(' ')}`.trim();
+  const command = `npm run bench -- ${process.argv
+    .slice(2)
+    .filter((a) => a !== '--')
+    .join(' ')}`.trim();
   const kinds: TemporalKind[] = opts.temporal === 'postgres' ? ['dev', 'postgres'] : ['dev'];
 
   let stack: Stack | undefined;
@@ -129,7 +132,9 @@ async function main(): Promise<void> {
     for (const r of reports) console.log(summaryLine(r));
     if (reports[0]?.ceiling) {
       const t = Object.entries(reports[0].ceiling.targets);
-      console.log(`${bold('bench:')} ceiling ${t.map(([n, v]) => `${n} ${Math.round(v.reqPerSec)} req/s (${Math.round(v.ratioToHello * 100)}%)`).join(', ')}`);
+      console.log(
+        `${bold('bench:')} ceiling ${t.map(([n, v]) => `${n} ${Math.round(v.reqPerSec)} req/s (${Math.round(v.ratioToHello * 100)}%)`).join(', ')}`,
+      );
     }
     console.log(`${bold('bench:')} report ${relative(process.cwd(), join(outDir, 'report.md'))} ${ok ? green('OK') : red('CHECK FAILED')}`);
     await stopAll();

@@ -151,7 +151,11 @@ async function main(): Promise<void> {
   const started = running.services.some((s) => s.status === 'started');
   say(
     'services',
-    bold(started ? 'running; press Ctrl-C to stop what was started here' : 'everything was already running; press Ctrl-C to exit (nothing to stop)'),
+    bold(
+      started
+        ? 'running; press Ctrl-C to stop what was started here'
+        : 'everything was already running; press Ctrl-C to exit (nothing to stop)',
+    ),
   );
   const keepAlive = setInterval(() => {}, 1 << 30); // stay in the foreground even if nothing was started
   const err = await running.died;

@@ -6,8 +6,7 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 /** true/false/1/0, or unset (then the schema's transform decides). */
 const flag = z
@@ -105,7 +104,9 @@ const schema = z
     SMTP_FROM: z
       .string()
       .trim()
-      .refine((v) => mailAddressOf(v) !== null, { message: 'SMTP_FROM must be an email address, or a name and one: Flash Sale <no-reply@example.com>' })
+      .refine((v) => mailAddressOf(v) !== null, {
+        message: 'SMTP_FROM must be an email address, or a name and one: Flash Sale <no-reply@example.com>',
+      })
       .optional(),
 
     // ---- Rate limits (src/server/ratelimit.ts, rate-limiter-flexible on Redis) ----
@@ -157,7 +158,8 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
     }
     if ((e.BOT_CHALLENGE ?? 'pow') === 'pow') {
-      for (const problem of botKeyProblems(e.BOT_CHALLENGE_HMAC_KEY)) ctx.addIssue({ code: 'custom', path: ['BOT_CHALLENGE_HMAC_KEY'], message: problem });
+      for (const problem of botKeyProblems(e.BOT_CHALLENGE_HMAC_KEY))
+        ctx.addIssue({ code: 'custom', path: ['BOT_CHALLENGE_HMAC_KEY'], message: problem });
     }
   })
   .transform((e) => {
@@ -194,7 +196,11 @@ export function mailAddressOf(value: string): string | null {
 }
 
 /** Why production must not start with this shopper sign-in setting (empty when it is fine). */
-export function shopperAuthProblems(e: { SHOPPER_AUTH: 'open' | 'verified'; ALLOW_OPEN_SHOPPERS?: boolean; SMTP_URL?: string }): { variable: string; message: string }[] {
+export function shopperAuthProblems(e: {
+  SHOPPER_AUTH: 'open' | 'verified';
+  ALLOW_OPEN_SHOPPERS?: boolean;
+  SMTP_URL?: string;
+}): { variable: string; message: string }[] {
   if (e.SHOPPER_AUTH === 'open') {
     if (e.ALLOW_OPEN_SHOPPERS) return [];
     return [
@@ -222,7 +228,12 @@ export const DEV_SECRET = 'flash-sale-dev-secret-change-me';
  * Secrets published somewhere (this file, the old docker-compose default, the original system's
  * documentation): anyone can sign an admin token with them.
  */
-export const PUBLIC_SECRETS: readonly string[] = [DEV_SECRET, 'change-me-not-for-production', 'super-secret-change-in-prod', 'local-secret'];
+export const PUBLIC_SECRETS: readonly string[] = [
+  DEV_SECRET,
+  'change-me-not-for-production',
+  'super-secret-change-in-prod',
+  'local-secret',
+];
 
 export const MIN_SECRET_LENGTH = 32;
 
@@ -232,15 +243,26 @@ const MAKE_ONE = 'make one with `openssl rand -base64 32`';
 export function secretProblems(e: { NEXTAUTH_SECRET?: string; JWT_SECRET?: string }): { variable: string; message: string }[] {
   const given = (['NEXTAUTH_SECRET', 'JWT_SECRET'] as const).filter((name) => e[name] !== undefined);
   if (!given.length) {
-    return [{ variable: 'NEXTAUTH_SECRET', message: `NEXTAUTH_SECRET is not set: production needs a secret of at least ${MIN_SECRET_LENGTH} random characters; ${MAKE_ONE}` }];
+    return [
+      {
+        variable: 'NEXTAUTH_SECRET',
+        message: `NEXTAUTH_SECRET is not set: production needs a secret of at least ${MIN_SECRET_LENGTH} random characters; ${MAKE_ONE}`,
+      },
+    ];
   }
   const problems: { variable: string; message: string }[] = [];
   for (const name of given) {
     const value = e[name]!;
     if (PUBLIC_SECRETS.includes(value)) {
-      problems.push({ variable: name, message: `${name} is a published development default, so anyone could sign an admin token with it; ${MAKE_ONE}` });
+      problems.push({
+        variable: name,
+        message: `${name} is a published development default, so anyone could sign an admin token with it; ${MAKE_ONE}`,
+      });
     } else if (value.length < MIN_SECRET_LENGTH) {
-      problems.push({ variable: name, message: `${name} must be at least ${MIN_SECRET_LENGTH} characters long (it has ${value.length}); ${MAKE_ONE}` });
+      problems.push({
+        variable: name,
+        message: `${name} must be at least ${MIN_SECRET_LENGTH} characters long (it has ${value.length}); ${MAKE_ONE}`,
+      });
     }
   }
   return problems;
@@ -253,8 +275,10 @@ export const DEV_BOT_KEY = 'flash-sale-dev-bot-challenge-key-change-me';
 export function botKeyProblems(key: string | undefined): string[] {
   const why = 'with BOT_CHALLENGE=pow (the production default) challenges are signed with it';
   if (key === undefined) return [`BOT_CHALLENGE_HMAC_KEY is not set: ${why}; ${MAKE_ONE} (or set BOT_CHALLENGE=off)`];
-  if (key === DEV_BOT_KEY || PUBLIC_SECRETS.includes(key)) return [`BOT_CHALLENGE_HMAC_KEY is a published development default, so anyone could sign their own easy challenges; ${MAKE_ONE}`];
-  if (key.length < MIN_SECRET_LENGTH) return [`BOT_CHALLENGE_HMAC_KEY must be at least ${MIN_SECRET_LENGTH} characters long (it has ${key.length}); ${MAKE_ONE}`];
+  if (key === DEV_BOT_KEY || PUBLIC_SECRETS.includes(key))
+    return [`BOT_CHALLENGE_HMAC_KEY is a published development default, so anyone could sign their own easy challenges; ${MAKE_ONE}`];
+  if (key.length < MIN_SECRET_LENGTH)
+    return [`BOT_CHALLENGE_HMAC_KEY must be at least ${MIN_SECRET_LENGTH} characters long (it has ${key.length}); ${MAKE_ONE}`];
   return [];
 }
 

@@ -33,7 +33,8 @@ import { serveApp, type AppServer } from './http/app-server';
 const RUNS_PER_TARGET = 50;
 const MIN_TOTAL = 1000;
 /** Wording that is a library's, not ours. */
-const LIBRARY_TEXT = /Invalid input|Invalid option|expected .* received|Unrecognized key|Too (small|big)|Invalid ISO|Expected property|JSON at position|Unexpected token|Maximum call stack|is not iterable|Cannot read prop/i;
+const LIBRARY_TEXT =
+  /Invalid input|Invalid option|expected .* received|Unrecognized key|Too (small|big)|Invalid ISO|Expected property|JSON at position|Unexpected token|Maximum call stack|is not iterable|Cannot read prop/i;
 
 // ---------------------------------------------------------------------------------------------
 // Values
@@ -48,34 +49,64 @@ const operators = fc.constantFrom<unknown>(
   ['$ne', null],
 );
 const numericText = fc.constantFrom('3', '2.5', '-1', '1e3', '0x10', ' 7 ', 'NaN', 'Infinity', '', '00', '١٢', '9'.repeat(30));
-const dateText = fc.constantFrom('tomorrow', '2030-01-01', '2030-01-01T10:00', '2030-13-01T00:00:00Z', '1893456000000', '2020-01-01T00:00:00Z', '0000-00-00T00:00:00Z');
+const dateText = fc.constantFrom(
+  'tomorrow',
+  '2030-01-01',
+  '2030-01-01T10:00',
+  '2030-13-01T00:00:00Z',
+  '1893456000000',
+  '2020-01-01T00:00:00Z',
+  '0000-00-00T00:00:00Z',
+);
 const huge = (max: number) =>
-  fc.tuple(fc.integer({ min: 300, max }), fc.constantFrom('x', 'é', '🙂', '\u0000', '%', '"', 'a@b.co', '\u202e')).map(([n, c]) => c.repeat(Math.ceil(n / c.length)));
+  fc
+    .tuple(fc.integer({ min: 300, max }), fc.constantFrom('x', 'é', '🙂', '\u0000', '%', '"', 'a@b.co', '\u202e'))
+    .map(([n, c]) => c.repeat(Math.ceil(n / c.length)));
 const unicode = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }));
-const emailish = fc.constantFrom('not-an-email', '@example.com', 'a@', 'a@b', 'ä@ü.ö', '<script>@x.io', 'a@b.co\u0000', ' ', `${'a'.repeat(250)}@x.io`);
-const hexish = fc.constantFrom('abc', 'g'.repeat(24), 'a'.repeat(23), 'a'.repeat(25), '0x' + 'a'.repeat(22), '../../etc/passwd', '%00', ' '.repeat(24));
+const emailish = fc.constantFrom(
+  'not-an-email',
+  '@example.com',
+  'a@',
+  'a@b',
+  'ä@ü.ö',
+  '<script>@x.io',
+  'a@b.co\u0000',
+  ' ',
+  `${'a'.repeat(250)}@x.io`,
+);
+const hexish = fc.constantFrom(
+  'abc',
+  'g'.repeat(24),
+  'a'.repeat(23),
+  'a'.repeat(25),
+  '0x' + 'a'.repeat(22),
+  '../../etc/passwd',
+  '%00',
+  ' '.repeat(24),
+);
 
 /**
  * Anything a JSON (or superjson) field might be sent as. In a URL (tRPC queries) strings stay
  * under Node's 16 KB header limit so they reach the app: bodies take the big ones.
  */
-const junkUpTo = (hugeMax: number): fc.Arbitrary<unknown> => fc.oneof(
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer(),
-  fc.double(),
-  fc.string({ maxLength: 40 }),
-  unicode,
-  huge(hugeMax),
-  operators,
-  numericText,
-  dateText,
-  emailish,
-  hexish,
-  fc.date({ noInvalidDate: false }),
-  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
-);
+const junkUpTo = (hugeMax: number): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double(),
+    fc.string({ maxLength: 40 }),
+    unicode,
+    huge(hugeMax),
+    operators,
+    numericText,
+    dateText,
+    emailish,
+    hexish,
+    fc.date({ noInvalidDate: false }),
+    fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+  );
 const junk = junkUpTo(20_000);
 const urlJunk = junkUpTo(1_200);
 /** Anything a query-string value might be (always text). */
@@ -107,7 +138,10 @@ function withoutKey(obj: Record<string, unknown>, key: string): Record<string, u
 }
 
 /** Input mutations: each makes an input that is wrong in at least one way (checked later). */
-function mutatedInput(base: Record<string, unknown> | undefined, junk: fc.Arbitrary<unknown>): fc.Arbitrary<{ how: string; value: unknown }> {
+function mutatedInput(
+  base: Record<string, unknown> | undefined,
+  junk: fc.Arbitrary<unknown>,
+): fc.Arbitrary<{ how: string; value: unknown }> {
   const keys = Object.keys(base ?? {});
   const obj = base ?? {};
   const options: fc.Arbitrary<{ how: string; value: unknown }>[] = [
@@ -166,12 +200,18 @@ function badAuth(auth: 'shopper' | 'admin', t: Tokens): fc.Arbitrary<{ how: stri
     fc.constant({ how: 'unsigned JWT (alg none)', token: 'eyJhbGciOiJub25lIn0.eyJlbWFpbCI6Im1AeC5pbyIsInJvbGUiOiJhZG1pbiJ9.' }),
     fc.constant({ how: 'token from another secret', token: t.foreign }),
     fc.constant({ how: 'expired token', token: t.expired }),
-    ...(auth === 'admin' ? [fc.constant({ how: 'shopper token', token: t.shopper })] : [fc.constant({ how: 'unverified shopper token', token: t.unverified })]),
+    ...(auth === 'admin'
+      ? [fc.constant({ how: 'shopper token', token: t.shopper })]
+      : [fc.constant({ how: 'unverified shopper token', token: t.unverified })]),
   );
   return fc.tuple(tokens, fc.constantFrom('bearer', 'raw', 'cookie')).map(([{ how, token }, where]) => {
     if (token === undefined) return { how, headers: {} };
     const headers: Record<string, string> =
-      where === 'bearer' ? { authorization: `Bearer ${token}` } : where === 'raw' ? { authorization: token } : { cookie: `next-auth.session-token=${encodeURIComponent(token)}` };
+      where === 'bearer'
+        ? { authorization: `Bearer ${token}` }
+        : where === 'raw'
+          ? { authorization: token }
+          : { cookie: `next-auth.session-token=${encodeURIComponent(token)}` };
     return { how: `${how} (${where})`, headers };
   });
 }
@@ -181,20 +221,44 @@ const weighted = <T>(weight: number, arbitrary: fc.Arbitrary<T>): fc.WeightedArb
 
 /** Unreadable bodies, and readable ones of the wrong shape or type. */
 const badBodies = fc.oneof(
-  fc.constantFrom('{', '{"email":', '[1,2]', 'null', '"text"', '123', 'true', '{"a":1}{', "{'email':'x'}", '\u0000', '{"__proto__":{"admin":true}}', 'NaN', '{"json":'),
+  fc.constantFrom(
+    '{',
+    '{"email":',
+    '[1,2]',
+    'null',
+    '"text"',
+    '123',
+    'true',
+    '{"a":1}{',
+    "{'email':'x'}",
+    '\u0000',
+    '{"__proto__":{"admin":true}}',
+    'NaN',
+    '{"json":',
+  ),
   fc.string({ maxLength: 80 }),
   huge(30_000),
 );
-const contentTypes = fc.constantFrom<Record<string, string>>(JSON_TYPE, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {});
+const contentTypes = fc.constantFrom<Record<string, string>>(
+  JSON_TYPE,
+  { 'content-type': 'text/plain' },
+  { 'content-type': 'application/x-www-form-urlencoded' },
+  {},
+);
 
 function restTarget(route: Route, ctx: { saleId: string; base: Record<string, unknown> | undefined; tokens: Tokens }): Target {
   const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
   const from = route.input?.from;
   const schema = route.input?.schema;
-  const pathOf = (values: Record<string, string>) => `/api/v1${route.path.replace(/:([A-Za-z]+)/g, (_, p: string) => encodeURIComponent(values[p] ?? ''))}`;
+  const pathOf = (values: Record<string, string>) =>
+    `/api/v1${route.path.replace(/:([A-Za-z]+)/g, (_, p: string) => encodeURIComponent(values[p] ?? ''))}`;
   const goodParams = Object.fromEntries(params.map((p) => [p, ctx.saleId]));
   const authHeaders: Record<string, string> =
-    route.auth === 'admin' ? { authorization: `Bearer ${ctx.tokens.admin}` } : route.auth === 'shopper' ? { authorization: `Bearer ${ctx.tokens.shopper}` } : {};
+    route.auth === 'admin'
+      ? { authorization: `Bearer ${ctx.tokens.admin}` }
+      : route.auth === 'shopper'
+        ? { authorization: `Bearer ${ctx.tokens.shopper}` }
+        : {};
   const base = ctx.base;
 
   /** Whether the route would take this input (then it is not a bad request and is skipped). */
@@ -204,7 +268,8 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
     return schema.safeParse({ ...input, ...pathValues }).success;
   };
   const req = (how: string, input: unknown, pathValues = goodParams, headers: Record<string, string> = authHeaders): Req => {
-    if (from === 'body') return { how, method: route.method, url: pathOf(pathValues), headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(input) };
+    if (from === 'body')
+      return { how, method: route.method, url: pathOf(pathValues), headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(input) };
     const qs = new URLSearchParams(input as Record<string, string>).toString();
     return { how, method: route.method, url: `${pathOf(pathValues)}${qs ? `?${qs}` : ''}`, headers };
   };
@@ -221,8 +286,23 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
           })
           .map(({ how, value }) => req(how, value)),
       ),
-      weighted(2, fc.tuple(badBodies, contentTypes).map(([body, type]) => ({ how: 'bad JSON body', method: route.method, url: pathOf(goodParams), headers: { ...authHeaders, ...type }, body }))),
-      weighted(1, fc.constant(null).map(() => ({ ...req('valid body, form content type', base), headers: { ...authHeaders, 'content-type': 'application/x-www-form-urlencoded' } }))),
+      weighted(
+        2,
+        fc.tuple(badBodies, contentTypes).map(([body, type]) => ({
+          how: 'bad JSON body',
+          method: route.method,
+          url: pathOf(goodParams),
+          headers: { ...authHeaders, ...type },
+          body,
+        })),
+      ),
+      weighted(
+        1,
+        fc.constant(null).map(() => ({
+          ...req('valid body, form content type', base),
+          headers: { ...authHeaders, 'content-type': 'application/x-www-form-urlencoded' },
+        })),
+      ),
     );
   } else {
     // Query strings: every value is text; names can repeat.
@@ -236,8 +316,13 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
       queryCases.push(
         fc.tuple(fc.constantFrom(...keys), queryJunk).map(([k, v]) => ({ how: 'wrong value', pairs: entries({ ...q, [k]: v }) })),
         fc.constantFrom(...keys).map((k) => ({ how: 'missing parameter', pairs: entries(withoutKey(q, k) as Record<string, string>) })),
-        fc.tuple(fc.constantFrom(...keys), fc.option(queryJunk, { nil: undefined })).map(([k, v]) => ({ how: 'repeated parameter', pairs: [...entries(q), [k, v ?? q[k]!]] })),
-        fc.constantFrom(...keys).map((k) => ({ how: 'operator in the name', pairs: [...entries(withoutKey(q, k) as Record<string, string>), [`${k}[$ne]`, 'x']] })),
+        fc
+          .tuple(fc.constantFrom(...keys), fc.option(queryJunk, { nil: undefined }))
+          .map(([k, v]) => ({ how: 'repeated parameter', pairs: [...entries(q), [k, v ?? q[k]!]] })),
+        fc.constantFrom(...keys).map((k) => ({
+          how: 'operator in the name',
+          pairs: [...entries(withoutKey(q, k) as Record<string, string>), [`${k}[$ne]`, 'x']],
+        })),
       );
     }
     cases.push(
@@ -246,9 +331,22 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
         fc
           .oneof(...queryCases)
           .filter(({ pairs }) => new Set(pairs.map(([k]) => k)).size < pairs.length || !accepted(Object.fromEntries(pairs), goodParams))
-          .map(({ how, pairs }) => ({ how, method: route.method, url: `${pathOf(goodParams)}?${new URLSearchParams(pairs).toString()}`, headers: authHeaders })),
+          .map(({ how, pairs }) => ({
+            how,
+            method: route.method,
+            url: `${pathOf(goodParams)}?${new URLSearchParams(pairs).toString()}`,
+            headers: authHeaders,
+          })),
       ),
-      weighted(1, fc.constantFrom('%', '%E0%A4%A', '=x', 'a=%00', '%%%', '&=&').map((raw) => ({ how: 'malformed query string', method: route.method, url: `${pathOf(goodParams)}?${raw}`, headers: authHeaders }))),
+      weighted(
+        1,
+        fc.constantFrom('%', '%E0%A4%A', '=x', 'a=%00', '%%%', '&=&').map((raw) => ({
+          how: 'malformed query string',
+          method: route.method,
+          url: `${pathOf(goodParams)}?${raw}`,
+          headers: authHeaders,
+        })),
+      ),
     );
   }
   if (params.length) {
@@ -256,15 +354,31 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
       weighted(
         2,
         fc
-          .tuple(fc.constantFrom(...params), fc.oneof(queryJunk.filter((v) => v.length > 0), hexish))
+          .tuple(
+            fc.constantFrom(...params),
+            fc.oneof(
+              queryJunk.filter((v) => v.length > 0),
+              hexish,
+            ),
+          )
           .filter(([p, v]) => !accepted(base ?? {}, { ...goodParams, [p]: v }))
           .map(([p, v]) => req('bad path parameter', base ?? {}, { ...goodParams, [p]: v })),
       ),
     );
   }
-  cases.push(weighted(1, fc.constant(null).map(() => ({ ...req('method not allowed', base ?? {}), method: 'PATCH' }))));
+  cases.push(
+    weighted(
+      1,
+      fc.constant(null).map(() => ({ ...req('method not allowed', base ?? {}), method: 'PATCH' })),
+    ),
+  );
   if (route.auth !== 'public') {
-    cases.push(weighted(3, badAuth(route.auth, ctx.tokens).map(({ how, headers }) => req(`${how}, valid input`, base ?? {}, goodParams, headers))));
+    cases.push(
+      weighted(
+        3,
+        badAuth(route.auth, ctx.tokens).map(({ how, headers }) => req(`${how}, valid input`, base ?? {}, goodParams, headers)),
+      ),
+    );
   }
   return { name: `REST ${route.method} ${route.path}`, auth: route.auth, cases: fc.oneof(...cases) };
 }
@@ -273,7 +387,11 @@ interface ProcedureDef {
   _def: { type: 'query' | 'mutation' | 'subscription'; inputs: z.ZodType[] };
 }
 
-function trpcTarget(path: string, def: ProcedureDef['_def'], ctx: { base: unknown; auth: 'public' | 'shopper' | 'admin'; tokens: Tokens }): Target {
+function trpcTarget(
+  path: string,
+  def: ProcedureDef['_def'],
+  ctx: { base: unknown; auth: 'public' | 'shopper' | 'admin'; tokens: Tokens },
+): Target {
   const schema = def.inputs[0]!;
   const session = ctx.auth === 'admin' ? ctx.tokens.admin : ctx.auth === 'shopper' ? ctx.tokens.shopper : undefined;
   const authHeaders: Record<string, string> = session ? { authorization: `Bearer ${session}` } : {};
@@ -341,10 +459,20 @@ function trpcTarget(path: string, def: ProcedureDef['_def'], ctx: { base: unknow
         }),
     ),
     // The right input with the wrong method: nothing runs.
-    weighted(1, fc.constantFrom(...(def.type === 'mutation' ? ['GET', 'PUT', 'DELETE'] : ['POST', 'PUT', 'DELETE'])).map((method) => send('wrong method, valid input', serialize(base), authHeaders, method))),
+    weighted(
+      1,
+      fc
+        .constantFrom(...(def.type === 'mutation' ? ['GET', 'PUT', 'DELETE'] : ['POST', 'PUT', 'DELETE']))
+        .map((method) => send('wrong method, valid input', serialize(base), authHeaders, method)),
+    ),
   ];
   if (ctx.auth !== 'public') {
-    cases.push(weighted(3, badAuth(ctx.auth, ctx.tokens).map(({ how, headers }) => send(`${how}, valid input`, serialize(base), headers))));
+    cases.push(
+      weighted(
+        3,
+        badAuth(ctx.auth, ctx.tokens).map(({ how, headers }) => send(`${how}, valid input`, serialize(base), headers)),
+      ),
+    );
   }
   return { name: `tRPC ${path}`, auth: ctx.auth, cases: fc.oneof(...cases) };
 }
@@ -428,7 +556,9 @@ async function snapshot(redis: Engine['deps']['redis'], saleIds: string[]) {
   const names = [...new Set([...Object.values(mongoose.connection.models).map((m) => m.collection.collectionName), ...listed])].sort();
   const mongoState: Record<string, string> = {};
   for (const name of names) {
-    mongoState[name] = mongoose.mongo.BSON.EJSON.stringify(await db.collection(name).find({}).sort({ _id: 1 }).toArray(), { relaxed: false });
+    mongoState[name] = mongoose.mongo.BSON.EJSON.stringify(await db.collection(name).find({}).sort({ _id: 1 }).toArray(), {
+      relaxed: false,
+    });
   }
   return { redis: redisState, mongo: mongoState };
 }
@@ -472,7 +602,14 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
 
     // Valid inputs to start from (each generated request is then made wrong).
     const hour = 3_600_000;
-    const saleInput = { name: 'Fuzzed', description: 'x', startingQuantity: 3, pricePerUnit: 5, startsAt: new Date(Date.now() + hour).toISOString(), endsAt: new Date(Date.now() + 2 * hour).toISOString() };
+    const saleInput = {
+      name: 'Fuzzed',
+      description: 'x',
+      startingQuantity: 3,
+      pricePerUnit: 5,
+      startsAt: new Date(Date.now() + hour).toISOString(),
+      endsAt: new Date(Date.now() + 2 * hour).toISOString(),
+    };
     const restBase: Record<string, Record<string, unknown> | undefined> = {
       getPublicSale: { flashSaleId: live.id },
       challenge: undefined,
@@ -566,15 +703,26 @@ describe('API fuzz: bad input never answers 5xx and never changes state', () => 
           const what = `${target.name} [${r.how}] ${r.method} ${r.url.slice(0, 300)}${r.body ? ` body ${r.body.slice(0, 300)}` : ''}\n-> ${res.status} ${res.text.slice(0, 500)}`;
           assert.ok(res.status >= 400 && res.status < 500, `expected a 4xx: ${what}`);
           assert.ok(res.message, `the answer says why: ${what}`);
-          assert.doesNotMatch(res.message!, LIBRARY_TEXT, `our wording, not a library's: ${what}`);
+          assert.doesNotMatch(res.message, LIBRARY_TEXT, `our wording, not a library's: ${what}`);
         }),
         { numRuns: RUNS_PER_TARGET },
       );
     }
-    const lines = [...counts].map(([name, byStatus]) => `${name.padEnd(52)} ${[...byStatus].sort().map(([s, n]) => `${s}: ${n}`).join(', ')}`);
+    const lines = [...counts].map(
+      ([name, byStatus]) =>
+        `${name.padEnd(52)} ${[...byStatus]
+          .sort()
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ')}`,
+    );
     const statusTotals = new Map<string, number>();
     for (const byStatus of counts.values()) for (const [s, n] of byStatus) statusTotals.set(s, (statusTotals.get(s) ?? 0) + n);
-    const summary = `${total} bad requests over ${targets.length} targets (${routes.length} REST routes, ${targets.length - routes.length} tRPC procedures): ${[...statusTotals].sort().map(([s, n]) => `${s}: ${n}`).join(', ')}`;
+    const summary = `${total} bad requests over ${targets.length} targets (${routes.length} REST routes, ${targets.length - routes.length} tRPC procedures): ${[
+      ...statusTotals,
+    ]
+      .sort()
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ')}`;
     console.log(`\nAnswers per route and status:\n${lines.join('\n')}\n${summary}\n`);
     t.diagnostic(summary);
     assert.ok(total >= MIN_TOTAL, `at least ${MIN_TOTAL} bad requests (sent ${total})`);

@@ -30,7 +30,14 @@ describe('bench chart', () => {
     const input = chartInputOf(report);
     const svg = renderSvg(input);
     assert.match(svg, /^<svg[^>]+width="1200"[^>]+height="800"/);
-    for (const text of ['Flash sale: 2000 VUs, 1000 units', 'requests per second', 'virtual users (right axis)', 'p95 latency', 'median latency', 'sold out']) {
+    for (const text of [
+      'Flash sale: 2000 VUs, 1000 units',
+      'requests per second',
+      'virtual users (right axis)',
+      'p95 latency',
+      'median latency',
+      'sold out',
+    ]) {
       assert.ok(svg.includes(text), `SVG shows "${text}"`);
     }
     const png = renderPng(input);
@@ -43,7 +50,11 @@ describe('bench chart', () => {
   it('npm run bench:chart redraws a report into --out and refuses a file that is not a report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-chart-'));
     try {
-      const ok = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-chart.ts', 'docs/benchmarks/2000-vus-seed-scenario/report.json', `--out=${dir}`], { encoding: 'utf8' });
+      const ok = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/bench-chart.ts', 'docs/benchmarks/2000-vus-seed-scenario/report.json', `--out=${dir}`],
+        { encoding: 'utf8' },
+      );
       assert.equal(ok.status, 0, ok.stderr);
       assert.ok(readFileSync(join(dir, 'chart.png')).length > 20_000);
       assert.match(readFileSync(join(dir, 'chart.svg'), 'utf8'), /Flash sale: 2000 VUs/);

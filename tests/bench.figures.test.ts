@@ -34,7 +34,11 @@ describe('bench figures', () => {
       await coll.findOne({ i: 1 });
       await coll.updateOne({ i: 2 }, { $set: { seen: true } });
       const d = countsDelta(before, counter.counts());
-      assert.deepEqual({ insert: d.insert, find: d.find, update: d.update }, { insert: 3, find: 2, update: 1 }, `counted ${JSON.stringify(d)}`);
+      assert.deepEqual(
+        { insert: d.insert, find: d.find, update: d.update },
+        { insert: 3, find: 2, update: 1 },
+        `counted ${JSON.stringify(d)}`,
+      );
       const handshakes = (counter.counts().hello ?? 0) + (counter.counts().ismaster ?? 0);
       assert.ok(handshakes > 0, `the driver's handshake went through the relay too (${handshakes})`);
     } finally {
@@ -78,8 +82,17 @@ describe('bench figures', () => {
       buyMs: { client: lat(200), server: { count: 1, p50: 50, p95: 120, p99: 200 } },
       buyToPaidMs: lat(900),
     } as unknown as BenchReport['results'];
-    assert.deepEqual(checkTargets(good).filter((t) => !t.met), [], 'every target met');
-    const bad = { ...good, overtakes: 2, overtaken: 1, confirmMs: { ...good.confirmMs, server: { count: 0, p50: NaN, p95: NaN, p99: NaN } } };
+    assert.deepEqual(
+      checkTargets(good).filter((t) => !t.met),
+      [],
+      'every target met',
+    );
+    const bad = {
+      ...good,
+      overtakes: 2,
+      overtaken: 1,
+      confirmMs: { ...good.confirmMs, server: { count: 0, p50: NaN, p95: NaN, p99: NaN } },
+    };
     assert.deepEqual(
       checkTargets(bad)
         .filter((t) => !t.met)
@@ -101,9 +114,11 @@ describe('bench figures', () => {
       const sale = await openSale(engine, 2);
       const payers = [uniqueEmail('payer'), uniqueEmail('payer')];
       const waiters = [uniqueEmail('waiter'), uniqueEmail('waiter'), uniqueEmail('waiter')];
-      for (const email of payers) assert.equal((await engine.as(shopper(email)).orders.buy({ flashSaleId: sale.id })).status, 'held', `${email} holds`);
+      for (const email of payers)
+        assert.equal((await engine.as(shopper(email)).orders.buy({ flashSaleId: sale.id })).status, 'held', `${email} holds`);
       // Both units are held, not sold: the next buyers queue.
-      for (const email of waiters) assert.equal((await engine.as(shopper(email)).orders.buy({ flashSaleId: sale.id })).status, 'queued', `${email} queues`);
+      for (const email of waiters)
+        assert.equal((await engine.as(shopper(email)).orders.buy({ flashSaleId: sale.id })).status, 'queued', `${email} queues`);
       for (const email of payers) await engine.as(shopper(email)).orders.confirm({ flashSaleId: sale.id });
       await engine.deps.background.drained();
       await engine.as(admin).sales.update({ id: sale.id, endsAt: new Date(Date.now() + 500) });
@@ -124,11 +139,20 @@ describe('bench figures', () => {
         assert.ok(g.perBuyer.workflowTasks >= 1, `${name}: workflow tasks counted (${g.perBuyer.workflowTasks})`);
         assert.equal(g.total.actions, sumOfParts(g.total), `${name}: actions are the sum of the billed kinds`);
       }
-      assert.ok(a.groups.paid!.perBuyer.signals >= 1, `a payer's workflow is signalled confirmed (${a.groups.paid!.perBuyer.signals})`);
-      assert.ok(a.groups.paid!.perBuyer.actions > a.groups['never got a unit']!.perBuyer.actions, 'paying costs more than leaving');
-      assert.deepEqual(a.allBuyers.total.actions, a.groups.paid!.total.actions + a.groups['never got a unit']!.total.actions, 'groups add up');
-      assert.ok(a.saleWorkflow.starts >= 1 && a.saleWorkflow.activities >= 2, `the sale workflow: started, synced and closed (${JSON.stringify(a.saleWorkflow)})`);
-      console.log(`actions per buyer: paid ${a.groups.paid!.perBuyer.actions}, never got a unit ${a.groups['never got a unit']!.perBuyer.actions}; sale workflow ${a.saleWorkflow.actions}`);
+      assert.ok(a.groups.paid.perBuyer.signals >= 1, `a payer's workflow is signalled confirmed (${a.groups.paid.perBuyer.signals})`);
+      assert.ok(a.groups.paid.perBuyer.actions > a.groups['never got a unit'].perBuyer.actions, 'paying costs more than leaving');
+      assert.deepEqual(
+        a.allBuyers.total.actions,
+        a.groups.paid.total.actions + a.groups['never got a unit'].total.actions,
+        'groups add up',
+      );
+      assert.ok(
+        a.saleWorkflow.starts >= 1 && a.saleWorkflow.activities >= 2,
+        `the sale workflow: started, synced and closed (${JSON.stringify(a.saleWorkflow)})`,
+      );
+      console.log(
+        `actions per buyer: paid ${a.groups.paid.perBuyer.actions}, never got a unit ${a.groups['never got a unit'].perBuyer.actions}; sale workflow ${a.saleWorkflow.actions}`,
+      );
     });
   });
 });

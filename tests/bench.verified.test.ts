@@ -29,7 +29,10 @@ describe('bench: verified shoppers', () => {
     assert.deepEqual({ mode: v.shopperAuth, max: v.powMaxNumber }, { mode: 'verified', max: 20_000 }, 'both options read');
     assert.equal(parseOptions(['--shopper-auth=verified']).powMaxNumber, POW_MAX_NUMBER, 'the default difficulty');
     assert.throws(() => parseOptions(['--shopper-auth=closed']), /--shopper-auth must be one of open, verified, got "closed"/);
-    assert.throws(() => parseOptions(['--shopper-auth=verified', '--pow-max-number=5']), /--pow-max-number must be a whole number >= 10, got "5"/);
+    assert.throws(
+      () => parseOptions(['--shopper-auth=verified', '--pow-max-number=5']),
+      /--pow-max-number must be a whole number >= 10, got "5"/,
+    );
     assert.throws(() => parseOptions(['--shopper-auth=verified', '--pow-max-number=1e9']), /--pow-max-number must be at most 100,000,000/);
     assert.throws(() => parseOptions(['--pow-max-number=20000']), /--pow-max-number .* add --shopper-auth=verified/);
   });
@@ -37,7 +40,11 @@ describe('bench: verified shoppers', () => {
   it("sets an app environment production accepts: open by email without proof of work, or verified with codes by mail, proof of work and the sign-in's per-address limits raised", () => {
     const base = { NODE_ENV: 'production', NEXTAUTH_SECRET: randomUUID() + randomUUID(), NEXTAUTH_URL: 'http://localhost:3300' };
     const open = parseEnv({ ...base, ...shopperEnv(DEFAULTS) });
-    assert.deepEqual({ auth: open.SHOPPER_AUTH, pow: open.BOT_CHALLENGE }, { auth: 'open', pow: 'off' }, 'open: by email, no proof of work');
+    assert.deepEqual(
+      { auth: open.SHOPPER_AUTH, pow: open.BOT_CHALLENGE },
+      { auth: 'open', pow: 'off' },
+      'open: by email, no proof of work',
+    );
 
     const opts = { ...DEFAULTS, shopperAuth: 'verified' as const, powMaxNumber: 20_000 };
     assert.throws(() => shopperEnv(opts), /need an SMTP server/, 'verified shoppers need somewhere to get their codes');
@@ -49,11 +56,23 @@ describe('bench: verified shoppers', () => {
       'verified: codes by mail, a proof of work per buy',
     );
     assert.equal(e.BOT_CHALLENGE_HMAC_KEY.length >= 32, true, 'a fresh key production accepts');
-    assert.notEqual(e.BOT_CHALLENGE_HMAC_KEY, parseEnv({ ...base, ...shopperEnv(opts, 'smtp://127.0.0.1:40000') }).BOT_CHALLENGE_HMAC_KEY, 'one key per run');
-    assert.deepEqual({ code: e.RATE_LIMIT_CODE_PER_IP, verify: e.RATE_LIMIT_VERIFY_PER_IP }, { code: DEFAULTS.perIp, verify: DEFAULTS.perIp }, 'per address: raised, every VU shares one');
+    assert.notEqual(
+      e.BOT_CHALLENGE_HMAC_KEY,
+      parseEnv({ ...base, ...shopperEnv(opts, 'smtp://127.0.0.1:40000') }).BOT_CHALLENGE_HMAC_KEY,
+      'one key per run',
+    );
+    assert.deepEqual(
+      { code: e.RATE_LIMIT_CODE_PER_IP, verify: e.RATE_LIMIT_VERIFY_PER_IP },
+      { code: DEFAULTS.perIp, verify: DEFAULTS.perIp },
+      'per address: raised, every VU shares one',
+    );
     assert.deepEqual(
       { code: e.RATE_LIMIT_CODE_PER_EMAIL, verify: e.RATE_LIMIT_VERIFY_PER_EMAIL, window: e.RATE_LIMIT_AUTH_WINDOW_SECONDS },
-      { code: defaults.RATE_LIMIT_CODE_PER_EMAIL, verify: defaults.RATE_LIMIT_VERIFY_PER_EMAIL, window: defaults.RATE_LIMIT_AUTH_WINDOW_SECONDS },
+      {
+        code: defaults.RATE_LIMIT_CODE_PER_EMAIL,
+        verify: defaults.RATE_LIMIT_VERIFY_PER_EMAIL,
+        window: defaults.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      },
       "per email: production's defaults",
     );
   });
@@ -104,7 +123,8 @@ describe('bench: verified shoppers', () => {
       const transport = nodemailer.createTransport({ url: mailpit.smtpUrl } as never);
       const email = `k6-${randomUUID().slice(0, 8)}-1-1@load.test`;
       try {
-        for (const code of ['111111', '222222']) await transport.sendMail({ from: 'no-reply@bench.local', ...signInCodeMail(email, code, 600) });
+        for (const code of ['111111', '222222'])
+          await transport.sendMail({ from: 'no-reply@bench.local', ...signInCodeMail(email, code, 600) });
         await transport.sendMail({ from: 'no-reply@bench.local', ...signInCodeMail(`x${email}`, '333333', 600) });
       } finally {
         transport.close();
@@ -115,7 +135,11 @@ describe('bench: verified shoppers', () => {
       const message = JSON.parse(await api(`/api/v1/message/${found.ID}`)) as { Text: string };
       assert.equal(signInCodeIn(message.Text), '222222', 'the newest code, not the one it replaced nor another address');
 
-      await api('/api/v1/messages', { method: 'DELETE', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ IDs: [found.ID] }) });
+      await api('/api/v1/messages', {
+        method: 'DELETE',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ IDs: [found.ID] }),
+      });
       const left = await search(email);
       assert.ok(!left.messages.some((m) => m.ID === found.ID), 'the read mail is gone');
       assert.equal(newestMailTo(left, email)?.ID !== undefined, true, 'the older mail is still there');
@@ -143,12 +167,24 @@ describe('bench: verified shoppers', () => {
     assert.equal(appMetric({ http_reqs: { count: 7 } }, 'http_reqs')?.count, 7, 'open: every request is the app’s');
     const v = verifiedFigures(mt, []);
     assert.deepEqual(
-      { code: v.codeRequestMs.client.p50, mail: v.mailArrivalMs.p95, verify: v.verifyMs.client.p50, pow: v.powSolveMs.p95, challenge: v.challengeMs.client.p50 },
+      {
+        code: v.codeRequestMs.client.p50,
+        mail: v.mailArrivalMs.p95,
+        verify: v.verifyMs.client.p50,
+        pow: v.powSolveMs.p95,
+        challenge: v.challengeMs.client.p50,
+      },
       { code: 40, mail: 61, verify: 20, pow: 151, challenge: 5 },
       'each step from its trend',
     );
     assert.deepEqual(
-      { signIns: v.signIns, failed: v.signInFailures, refused: v.buysRefusedByBotDefence, mailbox: v.mailbox.requests, failure: v.mailbox.failureRate },
+      {
+        signIns: v.signIns,
+        failed: v.signInFailures,
+        refused: v.buysRefusedByBotDefence,
+        mailbox: v.mailbox.requests,
+        failure: v.mailbox.failureRate,
+      },
       { signIns: 3, failed: 0, refused: 1, mailbox: 6, failure: 1 / 6 },
       'counts, and Mailpit requests apart',
     );
@@ -157,7 +193,13 @@ describe('bench: verified shoppers', () => {
   it('says which shoppers ran in the header and the settings, and has a verified section only for verified runs', () => {
     const lat = { count: 2, avg: 10, p50: 10, p95: 20, p99: 30, max: 40 };
     const both = { client: lat, server: { count: 2, p50: 5, p95: 8, p99: 9 } };
-    const settings = { shopperAuth: 'verified', botChallenge: 'pow', powMaxNumber: 100_000, mail: 'a Mailpit of this run', signInLimits: { windowSec: 900, codePerIp: 1e6, codePerEmail: 5, verifyPerIp: 1e6, verifyPerEmail: 15 } };
+    const settings = {
+      shopperAuth: 'verified',
+      botChallenge: 'pow',
+      powMaxNumber: 100_000,
+      mail: 'a Mailpit of this run',
+      signInLimits: { windowSec: 900, codePerIp: 1e6, codePerEmail: 5, verifyPerIp: 1e6, verifyPerEmail: 15 },
+    };
     const verifiedShoppers = {
       signIns: 2,
       signInFailures: 0,
@@ -174,7 +216,16 @@ describe('bench: verified shoppers', () => {
     const r = { settings, verifiedShoppers } as unknown as BenchReport;
     assert.match(shoppersLine(r), /SHOPPER_AUTH=verified.*BOT_CHALLENGE=pow.*BOT_CHALLENGE_MAX_NUMBER=100000/);
     const section = verifiedSection(r).join('\n');
-    for (const text of ['## Verified shoppers', '| code request', '| mail arrival', '| verify', '| proof-of-work solve per buy', 'buys refused by the bot defence', '5 per email', '15 per email']) {
+    for (const text of [
+      '## Verified shoppers',
+      '| code request',
+      '| mail arrival',
+      '| verify',
+      '| proof-of-work solve per buy',
+      'buys refused by the bot defence',
+      '5 per email',
+      '15 per email',
+    ]) {
       assert.ok(section.includes(text), `the section has "${text}"`);
     }
     const open = { settings: { shopperAuth: 'open', botChallenge: 'off' } } as unknown as BenchReport;
@@ -186,10 +237,15 @@ describe('bench: verified shoppers', () => {
     const report = JSON.parse(readFileSync('docs/benchmarks/verified-short/report.json', 'utf8')) as BenchReport;
     const md = markdown(report);
     assert.match(md, /^# Flash-sale benchmark, verified shoppers, /, 'the header says verified');
-    for (const text of ['SHOPPER_AUTH=verified', 'BOT_CHALLENGE=pow', '## Verified shoppers', '| mail arrival', '| target (issue 8) |']) assert.ok(md.includes(text), `the report has "${text}"`);
+    for (const text of ['SHOPPER_AUTH=verified', 'BOT_CHALLENGE=pow', '## Verified shoppers', '| mail arrival', '| target (issue 8) |'])
+      assert.ok(md.includes(text), `the report has "${text}"`);
     assert.equal(chartInputOf(report).title, 'Flash sale: 200 VUs, 50 units', 'bench:chart reads it');
 
-    const asOpen = { ...report, settings: { ...report.settings, shopperAuth: 'open', botChallenge: 'off' }, verifiedShoppers: undefined } as BenchReport;
+    const asOpen = {
+      ...report,
+      settings: { ...report.settings, shopperAuth: 'open', botChallenge: 'off' },
+      verifiedShoppers: undefined,
+    } as BenchReport;
     const openMd = markdown(asOpen);
     assert.match(openMd, /^# Flash-sale benchmark, open shoppers, /, 'the header says open');
     assert.ok(openMd.includes('`SHOPPER_AUTH=open` (they buy by email, no sign-in) and `BOT_CHALLENGE=off`'), 'open mode says so');

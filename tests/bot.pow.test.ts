@@ -27,7 +27,9 @@ async function solve(challenge: Challenge): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey });
   assert.ok(solution, 'the challenge has a solution');
   const { parameters, signature } = challenge;
-  return Buffer.from(JSON.stringify({ challenge: { parameters, signature }, solution: { counter: solution.counter, derivedKey: solution.derivedKey } })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ challenge: { parameters, signature }, solution: { counter: solution.counter, derivedKey: solution.derivedKey } }),
+  ).toString('base64');
 }
 
 /** The same payload with a wrong part: the solution, or the challenge made easier by the client. */
@@ -65,7 +67,7 @@ describe('bot defence: proof of work before a buy', () => {
     assert.equal(res.status, 200);
     const body = ZChallengeResponse.parse(await res.json());
     // The server's own settings make the challenges; a test that needs another expiry makes its own.
-    return settings === pow ? (body as unknown as Challenge) : createPowChallenge(settings);
+    return settings === pow ? body : createPowChallenge(settings);
   };
   const restBuy = async (email: string, altcha?: string) => {
     const res = await fetch(`${base}/orders/buy`, {
@@ -108,7 +110,7 @@ describe('bot defence: proof of work before a buy', () => {
       const r = await restBuy(email, altcha);
       assert.equal(r.status, status, `${what}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.error?.code, code, what);
-      assert.match(r.body.error!.message, /X-Altcha/, `${what}: the message names the header`);
+      assert.match(r.body.error.message, /X-Altcha/, `${what}: the message names the header`);
       assert.equal(await inSale(email), false, `${what}: nobody joined`);
     }
     await new Promise((r) => setTimeout(r, 2_100)); // the expiry is in whole seconds
@@ -136,7 +138,10 @@ describe('bot defence: proof of work before a buy', () => {
     const buyers = Array.from({ length: 20 }, () => uniqueEmail('rest-race'));
     const results = await Promise.all(buyers.map((b) => restBuy(b, good)));
     assert.equal(results.filter((r) => r.status === 200).length, 1, JSON.stringify(results.map((r) => r.status)));
-    assert.ok(results.every((r) => r.status === 200 || r.body.error?.code === 'BOT_CHALLENGE_USED'), 'the others are told it was used');
+    assert.ok(
+      results.every((r) => r.status === 200 || r.body.error?.code === 'BOT_CHALLENGE_USED'),
+      'the others are told it was used',
+    );
     assert.equal((await Promise.all(buyers.map(inSale))).filter(Boolean).length, 1, 'one buyer joined');
   });
 
@@ -167,7 +172,10 @@ describe('bot defence: proof of work before a buy', () => {
     const r = await caller.orders.buy({ flashSaleId: saleId, altcha: good });
     assert.equal(r.status, 'held');
     const other = createCaller({ deps, session: shopper(uniqueEmail('trpc-reuse')), ip: '127.0.0.1' });
-    const reuse = await other.orders.buy({ flashSaleId: saleId, altcha: good }).then(() => null, (e: unknown) => e as TRPCError);
+    const reuse = await other.orders.buy({ flashSaleId: saleId, altcha: good }).then(
+      () => null,
+      (e: unknown) => e as TRPCError,
+    );
     assert.equal(reuse?.code, 'FORBIDDEN');
     assert.equal((reuse?.cause as { code?: string }).code, 'BOT_CHALLENGE_USED');
   });

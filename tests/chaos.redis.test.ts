@@ -47,7 +47,10 @@ describe('chaos: Redis loses everything mid-sale', () => {
       // Mid-sale: once units have been granted and some paid for, Redis loses everything. The
       // fairness logs are read just before (Redis alone kept them); the rebuild starts new ones.
       await waitFor(async () => (await Order.countDocuments({ flashSaleId: sale.id })) >= 10, 60_000, '10 paid orders');
-      const [grantsBefore, leftBefore] = await Promise.all([engine.deps.redis.lrange(k.grants, 0, -1), engine.deps.redis.lrange(k.left, 0, -1)]);
+      const [grantsBefore, leftBefore] = await Promise.all([
+        engine.deps.redis.lrange(k.grants, 0, -1),
+        engine.deps.redis.lrange(k.left, 0, -1),
+      ]);
       if (loss === 'FLUSHALL') await engine.deps.redis.flushall();
       else {
         await redis.kill();
@@ -61,7 +64,10 @@ describe('chaos: Redis loses everything mid-sale', () => {
       await engine.as(admin).sales.update({ id: sale.id, endsAt: new Date(Date.now() + 100) });
       await waitFor(async () => (await engine.deps.scripts.snapshot(sale.id)).queueSize === 0, 30_000, 'the queue closed');
 
-      const [grantsAfter, leftAfter] = await Promise.all([engine.deps.redis.lrange(k.grants, 0, -1), engine.deps.redis.lrange(k.left, 0, -1)]);
+      const [grantsAfter, leftAfter] = await Promise.all([
+        engine.deps.redis.lrange(k.grants, 0, -1),
+        engine.deps.redis.lrange(k.left, 0, -1),
+      ]);
       const fairness = countOvertakes([...grantsBefore, ...grantsAfter].map(parseGrant), [...leftBefore, ...leftAfter].map(parseLeft));
       const ledger = await saleLedger(engine, sale.id);
       const orders = await Order.find({ flashSaleId: sale.id }).lean();
@@ -73,7 +79,11 @@ describe('chaos: Redis loses everything mid-sale', () => {
           `sold out ${count('sold_out')}, closed ${count('closed')}; overtakes ${fairness.overtakes}; ledger ${JSON.stringify(ledger)}`,
       );
 
-      assert.deepEqual(results.filter((r) => r.outcome === 'refused'), [], 'every buyer got an answer they could act on');
+      assert.deepEqual(
+        results.filter((r) => r.outcome === 'refused'),
+        [],
+        'every buyer got an answer they could act on',
+      );
       assert.ok((await restores()) > restoresBefore, 'the sale was rebuilt from MongoDB and Temporal');
       assert.ok(ledger.paidOrders <= units, '0 oversold');
       assert.equal(ledger.paidOrders, count('purchased'), 'every buyer told "paid" has an order');

@@ -29,13 +29,22 @@ describe('chaos: the Temporal server is SIGKILLed mid-sale and restarted', () =>
 
       it('no hold, timer or confirm is lost, and every invariant holds', async () => {
         server = await startPrivateTemporal({ kind, port: await freePortBlock(privateServerPortCount(kind)) });
-        engine = await startEngine({ holdTtlSec: 6, holdGraceSec: 3, queueRecheckSec: 2, saleTickSec: 1 }, { temporalAddress: server.address });
+        engine = await startEngine(
+          { holdTtlSec: 6, holdGraceSec: 3, queueRecheckSec: 2, saleTickSec: 1 },
+          { temporalAddress: server.address },
+        );
         const e = engine;
         const units = 40;
         const sale = await openSale(e, units);
         const behaviours: Behaviour[] = ['confirm', 'confirm', 'cancel', 'abandon'];
         const crowd = Array.from({ length: 200 }, (_, i) =>
-          sleep(i * 10).then(() => runBuyer(e, sale.id, uniqueEmail(`tchaos${i}`), behaviours[i % behaviours.length]!, { patient: true, pollMs: 200, thinkMs: 4_000 })),
+          sleep(i * 10).then(() =>
+            runBuyer(e, sale.id, uniqueEmail(`tchaos${i}`), behaviours[i % behaviours.length]!, {
+              patient: true,
+              pollMs: 200,
+              thinkMs: 4_000,
+            }),
+          ),
         );
 
         // Holders take up to 4 s to pay: the kill lands while many still have to.
@@ -64,7 +73,11 @@ describe('chaos: the Temporal server is SIGKILLed mid-sale and restarted', () =>
             `(${released} released and granted on); overtakes ${fairness.overtakes}; ledger ${JSON.stringify(ledger)}`,
         );
 
-        assert.deepEqual(results.filter((r) => r.outcome === 'refused'), [], 'every buyer got an answer they could act on');
+        assert.deepEqual(
+          results.filter((r) => r.outcome === 'refused'),
+          [],
+          'every buyer got an answer they could act on',
+        );
         assert.ok(paidDuringOutage > 0, 'confirms went on while Temporal was down');
         assert.ok(count('abandoned') > 0 && released >= count('abandoned'), "every walked-away hold's timer fired and its unit went back");
         assert.equal(ledger.paidOrders, units, 'every unit sold in the end: none lost in a hold');
@@ -76,7 +89,10 @@ describe('chaos: the Temporal server is SIGKILLed mid-sale and restarted', () =>
         // The paid buyers' hold workflows ended as confirmed (their signal may have waited out the outage).
         const client = await e.deps.temporal();
         const sample = orders.slice(0, 5).map((o) => client.workflow.getHandle(holdWorkflowId(sale.id, o.userEmail)).result());
-        assert.deepEqual(await Promise.all(sample), sample.map(() => 'confirmed'));
+        assert.deepEqual(
+          await Promise.all(sample),
+          sample.map(() => 'confirmed'),
+        );
       });
     });
   }

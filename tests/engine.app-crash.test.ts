@@ -27,7 +27,10 @@ describe('app crash mid-confirm', () => {
   let api: Child | undefined;
 
   before(async () => {
-    engine = await startEngine({ holdTtlSec: 15, holdGraceSec: 2, confirmLeaseMs: 4_000, saleTickSec: 1, queueRecheckSec: 2 }, { worker: false });
+    engine = await startEngine(
+      { holdTtlSec: 15, holdGraceSec: 2, confirmLeaseMs: 4_000, saleTickSec: 1, queueRecheckSec: 2 },
+      { worker: false },
+    );
     worker = await startWorkerProcess(engine);
   });
   after(async () => {
@@ -75,10 +78,15 @@ describe('app crash mid-confirm', () => {
     const byEmail = new Map<string, number>();
     for (const o of orders) byEmail.set(o.userEmail, (byEmail.get(o.userEmail) ?? 0) + 1);
     for (const e of mustBePaid) assert.equal(byEmail.get(e), 1, `${e}: one paid order for its consumed hold`);
-    assert.ok([...byEmail.values()].every((n) => n === 1), 'no buyer has two orders');
+    assert.ok(
+      [...byEmail.values()].every((n) => n === 1),
+      'no buyer has two orders',
+    );
     const ledger = await saleLedger(engine, saleId);
     const doc = await FlashSale.findById(saleId).select('+pendingGrants').lean<{ pendingGrants?: Record<string, unknown> }>();
-    console.log(`  consumed ${mustBePaid.length}; ledger ${JSON.stringify(ledger)}; markers left ${Object.keys(doc?.pendingGrants ?? {}).length}`);
+    console.log(
+      `  consumed ${mustBePaid.length}; ledger ${JSON.stringify(ledger)}; markers left ${Object.keys(doc?.pendingGrants ?? {}).length}`,
+    );
     assert.equal(ledger.paidOrders, orders.length);
     assert.equal(ledger.mongoSold, ledger.paidOrders, 'one decrement per order');
     assert.equal(ledger.redisPaid, ledger.paidOrders, 'Redis and MongoDB agree on who paid');
@@ -99,7 +107,10 @@ describe('app crash mid-confirm', () => {
       await api.waitFor(new RegExp(`\\[fault\\] ${scenario.point} reached`), units, 60_000);
       await Promise.all([api.kill(), scenario.killWorker ? worker!.kill() : undefined]);
       const answers = await Promise.all(inFlight);
-      assert.ok(answers.every((a) => a.status === 0), 'every confirm died with the process');
+      assert.ok(
+        answers.every((a) => a.status === 0),
+        'every confirm died with the process',
+      );
       const claimed = await consumed(sale.id, emails);
       assert.equal(claimed.length, units, 'every hold was consumed by its confirm before the kill');
 
@@ -108,7 +119,11 @@ describe('app crash mid-confirm', () => {
       // Half the buyers press Pay again (the retry takes the dead confirm's lease over once it
       // ends); the others never come back: their hold workflows finish their confirms.
       const retries = await Promise.all(claimed.slice(0, units / 2).map((e) => confirmOverHttp(e, sale.id)));
-      assert.deepEqual(retries.map((r) => r.status), retries.map(() => 200), 'retried confirms answer with the order');
+      assert.deepEqual(
+        retries.map((r) => r.status),
+        retries.map(() => 200),
+        'retried confirms answer with the order',
+      );
       await assertSettled(sale.id, units, claimed);
       await api.kill();
     });

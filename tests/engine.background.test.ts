@@ -34,7 +34,11 @@ describe('background sender', () => {
     assert.ok(most <= 8, `at most 8 in flight (saw ${most})`);
     assert.equal(Object.values(done).flat().length, 500, 'every job ran once successfully');
     for (const [lane, order] of Object.entries(done)) {
-      assert.deepEqual(order, [...order].sort((a, b) => a - b), `${lane} in order despite retries`);
+      assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+        `${lane} in order despite retries`,
+      );
     }
   });
 

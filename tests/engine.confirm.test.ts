@@ -53,10 +53,14 @@ describe('confirm record and hold deadline', () => {
       if ((i + 1) % 250 === 0) sizes.push(await saleDocBytes(sale.id));
     });
     // The last markers go right after their answers.
-    const after = await waitFor(async () => {
-      const bytes = await saleDocBytes(sale.id);
-      return bytes === before ? bytes : null;
-    }, 10_000, 'the sale document back to its size').catch(() => saleDocBytes(sale.id));
+    const after = await waitFor(
+      async () => {
+        const bytes = await saleDocBytes(sale.id);
+        return bytes === before ? bytes : null;
+      },
+      10_000,
+      'the sale document back to its size',
+    ).catch(() => saleDocBytes(sale.id));
     const orders = await Order.countDocuments({ flashSaleId: sale.id });
     console.log(
       `sale document ${before} bytes before, ${after} after ${orders} confirms (${Math.round((units / (Date.now() - t0)) * 1000)} confirms/s); ` +
@@ -71,7 +75,11 @@ describe('confirm record and hold deadline', () => {
     // let them finish before the next test times a workflow of its own.
     await engine.deps.background.drained();
     const client = await engine.deps.temporal();
-    await waitFor(async () => (await client.workflow.count(`SaleId = '${sale.id}' AND ExecutionStatus = 'Running'`)).count === 0, 180_000, "this crowd's hold workflows to end");
+    await waitFor(
+      async () => (await client.workflow.count(`SaleId = '${sale.id}' AND ExecutionStatus = 'Running'`)).count === 0,
+      180_000,
+      "this crowd's hold workflows to end",
+    );
   });
 
   it('a hold granted near the sale end ends with the sale, and every view shows that deadline', async () => {
@@ -91,10 +99,14 @@ describe('confirm record and hold deadline', () => {
     await pushes.return?.();
     assert.equal((first.value as typeof pos).holdExpiresAt, sale.endsAt.toISOString(), 'SSE push');
 
-    const view = await waitFor(async () => {
-      const v = await queryHold(await engine.deps.temporal(), sale.id, email);
-      return v?.state === 'held' ? v : null;
-    }, 20_000, 'the hold workflow');
+    const view = await waitFor(
+      async () => {
+        const v = await queryHold(await engine.deps.temporal(), sale.id, email);
+        return v?.state === 'held' ? v : null;
+      },
+      20_000,
+      'the hold workflow',
+    );
     assert.equal(view.expiresAtMs, sale.endsAt.getTime(), "the workflow's timer");
 
     // At the end the workflow ends the hold with the sale; the unit goes back; a late confirm is refused.

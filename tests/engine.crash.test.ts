@@ -45,12 +45,20 @@ describe('worker crash', () => {
 
     // The other three holds run out; their units go to the next three buyers in the queue.
     const waiting = buyers.filter((b) => !held.includes(b));
-    const promoted = await waitFor(async () => {
-      const st = await Promise.all(waiting.map((b) => b.api.orders.position({ flashSaleId: sale.id })));
-      const n = st.filter((p) => p.status === 'held');
-      return n.length === 3 ? waiting.filter((_, i) => st[i]!.status === 'held') : null;
-    }, 40_000, 'three waiting buyers promoted after the expiries');
-    assert.deepEqual(promoted.map((b) => b.email), waiting.slice(0, 3).map((b) => b.email), 'promoted in queue order');
+    const promoted = await waitFor(
+      async () => {
+        const st = await Promise.all(waiting.map((b) => b.api.orders.position({ flashSaleId: sale.id })));
+        const n = st.filter((p) => p.status === 'held');
+        return n.length === 3 ? waiting.filter((_, i) => st[i]!.status === 'held') : null;
+      },
+      40_000,
+      'three waiting buyers promoted after the expiries',
+    );
+    assert.deepEqual(
+      promoted.map((b) => b.email),
+      waiting.slice(0, 3).map((b) => b.email),
+      'promoted in queue order',
+    );
     for (const b of held.slice(2)) assert.equal((await b.api.orders.position({ flashSaleId: sale.id })).status, 'expired');
     await Promise.all(promoted.map((b) => b.api.orders.confirm({ flashSaleId: sale.id })));
 

@@ -47,7 +47,10 @@ describe('fairness, expiry, window, reconciliation', () => {
     // Every grant (normal or Fast Pass, at the buy or by the dispatcher) went to the earliest
     // arrival not granted before it: arrivals strictly increase along the grant log.
     for (let i = 1; i < grants.length; i++) {
-      assert.ok(grants[i]!.arrival > grants[i - 1]!.arrival, `grant ${grants[i]!.token} (arrival ${grants[i]!.arrival}) after arrival ${grants[i - 1]!.arrival}`);
+      assert.ok(
+        grants[i]!.arrival > grants[i - 1]!.arrival,
+        `grant ${grants[i]!.token} (arrival ${grants[i]!.arrival}) after arrival ${grants[i - 1]!.arrival}`,
+      );
     }
     assert.equal(report.inversions, 0);
     assert.equal(report.fastPassInversions, 0);
@@ -94,8 +97,15 @@ describe('fairness, expiry, window, reconciliation', () => {
           `left without a unit ${report.left.filter((l) => l.outcome !== 'cancelled').length}; ` +
           `overtakes ${report.overtakes} (buyers overtaken ${report.overtaken}), inversions ${report.inversions}`,
       );
-      assert.deepEqual(results.filter((r) => r.outcome === 'refused'), [], 'no buyer refused or stuck');
-      assert.ok(report.left.some((l) => l.outcome === 'sold_out' || l.outcome === 'closed'), 'some buyers left without a unit');
+      assert.deepEqual(
+        results.filter((r) => r.outcome === 'refused'),
+        [],
+        'no buyer refused or stuck',
+      );
+      assert.ok(
+        report.left.some((l) => l.outcome === 'sold_out' || l.outcome === 'closed'),
+        'some buyers left without a unit',
+      );
       assert.equal(report.overtakes, 0, 'no later arrival was granted while an earlier buyer waited and then left without a unit');
       const ledger = await saleLedger(engine, sale.id);
       assert.equal(ledger.paidOrders, count('purchased'));
@@ -119,10 +129,14 @@ describe('fairness, expiry, window, reconciliation', () => {
     assert.equal((await second.orders.position({ flashSaleId: sale.id })).status, 'queued');
 
     const expiresAt = Date.parse(held.holdExpiresAt!);
-    const promoted = await waitFor(async () => {
-      const p = await second.orders.position({ flashSaleId: sale.id });
-      return p.status === 'held' ? Date.now() : null;
-    }, 20_000, 'second buyer promoted');
+    const promoted = await waitFor(
+      async () => {
+        const p = await second.orders.position({ flashSaleId: sale.id });
+        return p.status === 'held' ? Date.now() : null;
+      },
+      20_000,
+      'second buyer promoted',
+    );
     const grants = (await engine.deps.redis.lrange(saleKeys(sale.id).grants, 0, -1)).map(parseGrant);
     const lag = grants[1]!.atMs - expiresAt;
     console.log(`hold expired at +0 ms, next buyer granted at +${lag} ms (seen by polling at +${promoted - expiresAt} ms)`);

@@ -29,16 +29,24 @@ describe('pause, resume, extend (tRPC)', () => {
     const adminApi = engine.as(admin);
     const held = await a!.api.orders.buy({ flashSaleId: sale.id });
     assert.equal(held.status, 'held');
-    const aView = await waitFor(async () => {
-      const v = await queryHold(await engine.deps.temporal(), sale.id, a!.email);
-      return v?.state === 'held' ? v : null;
-    }, 20_000, "a's hold workflow");
+    const aView = await waitFor(
+      async () => {
+        const v = await queryHold(await engine.deps.temporal(), sale.id, a!.email);
+        return v?.state === 'held' ? v : null;
+      },
+      20_000,
+      "a's hold workflow",
+    );
 
     await assert.rejects(b!.api.sales.pause({ id: sale.id }), /Admins only/);
     const paused = await adminApi.sales.pause({ id: sale.id });
     assert.ok(paused.pausedAt instanceof Date, 'pausedAt set');
-    assert.equal((await adminApi.sales.pause({ id: sale.id })).pausedAt?.getTime(), paused.pausedAt.getTime(), 'pausing twice changes nothing');
-    assert.equal((await engine.deps.redis.hget(saleKeys(sale.id).meta, 'paused')), '1');
+    assert.equal(
+      (await adminApi.sales.pause({ id: sale.id })).pausedAt?.getTime(),
+      paused.pausedAt.getTime(),
+      'pausing twice changes nothing',
+    );
+    assert.equal(await engine.deps.redis.hget(saleKeys(sale.id).meta, 'paused'), '1');
     assert.equal((await b!.api.sales.public({ flashSaleId: sale.id })).meta.paused, true);
 
     // Two units are free, but nothing is granted while paused: b and c queue in arrival order,
@@ -47,7 +55,10 @@ describe('pause, resume, extend (tRPC)', () => {
     assert.equal((await c!.api.orders.buy({ flashSaleId: sale.id })).position, 2);
     await sleep(3_000);
     assert.deepEqual(
-      [(await b!.api.orders.position({ flashSaleId: sale.id })).position, (await c!.api.orders.position({ flashSaleId: sale.id })).position],
+      [
+        (await b!.api.orders.position({ flashSaleId: sale.id })).position,
+        (await c!.api.orders.position({ flashSaleId: sale.id })).position,
+      ],
       [1, 2],
       'the queue keeps its order',
     );
@@ -57,7 +68,11 @@ describe('pause, resume, extend (tRPC)', () => {
 
     const resumed = await adminApi.sales.resume({ id: sale.id });
     assert.equal(resumed.pausedAt, null);
-    await waitFor(async () => (await c!.api.orders.position({ flashSaleId: sale.id })).status === 'held', 20_000, 'c granted after the resume');
+    await waitFor(
+      async () => (await c!.api.orders.position({ flashSaleId: sale.id })).status === 'held',
+      20_000,
+      'c granted after the resume',
+    );
     assert.equal((await b!.api.orders.position({ flashSaleId: sale.id })).status, 'held');
     const grants = (await fairnessReport(engine.deps, sale.id)).grants.map((g) => g.email);
     assert.deepEqual(grants, [a!.email, b!.email, c!.email], 'granted in arrival order');
@@ -101,7 +116,9 @@ describe('ending a sale early', () => {
     const tookMs = Date.now() - t0;
     console.log(`60 hold workflows (1 held, 59 queued) ended ${tookMs} ms after the admin ended the sale (re-check: 300 s)`);
     assert.ok(tookMs < 30_000, `ended with the sale (${tookMs} ms), not at a re-check`);
-    const outcomes = await Promise.all(emails.map((e) => client.workflow.getHandle(holdWorkflowId(sale.id, e)).result() as Promise<string>));
+    const outcomes = await Promise.all(
+      emails.map((e) => client.workflow.getHandle(holdWorkflowId(sale.id, e)).result() as Promise<string>),
+    );
     assert.deepEqual([...new Set(outcomes)], ['closed'], 'every one closed with the sale');
   });
 });

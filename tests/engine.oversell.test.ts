@@ -22,17 +22,21 @@ describe('no oversell, one unit per person', () => {
     const sale = await openSale(engine, 50);
     const balance = watchRedisBalance(engine, sale.id, 50);
     const t0 = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => runBuyer(engine, sale.id, uniqueEmail(`race${i}`), 'confirm')),
-    );
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => runBuyer(engine, sale.id, uniqueEmail(`race${i}`), 'confirm')));
     const elapsed = Date.now() - t0;
     const { samples, violations } = await balance.stop();
     const ledger = await saleLedger(engine, sale.id);
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
-    console.log(`500 buyers / 50 units: ${elapsed} ms, purchased ${count('purchased')}, sold_out ${count('sold_out')}, ` +
-      `refused ${count('refused')}; ledger ${JSON.stringify(ledger)}; ${samples} balance samples`);
+    console.log(
+      `500 buyers / 50 units: ${elapsed} ms, purchased ${count('purchased')}, sold_out ${count('sold_out')}, ` +
+        `refused ${count('refused')}; ledger ${JSON.stringify(ledger)}; ${samples} balance samples`,
+    );
 
-    assert.deepEqual(results.filter((r) => r.error && r.outcome === 'refused'), [], 'no errors');
+    assert.deepEqual(
+      results.filter((r) => r.error && r.outcome === 'refused'),
+      [],
+      'no errors',
+    );
     assert.equal(count('purchased'), 50);
     assert.equal(count('sold_out'), 450);
     assert.equal(ledger.paidOrders, 50);
@@ -92,7 +96,14 @@ describe('no oversell, one unit per person', () => {
 
     const confirms = await Promise.allSettled(Array.from({ length: 20 }, () => api.orders.confirm({ flashSaleId: sale.id })));
     const ok = confirms.filter((c) => c.status === 'fulfilled').map((c) => (c as PromiseFulfilledResult<{ id: string }>).value);
-    assert.equal(ok.length, 20, `all confirms answer with the order: ${confirms.filter((c) => c.status === 'rejected').map((c) => String((c).reason)).join(', ')}`);
+    assert.equal(
+      ok.length,
+      20,
+      `all confirms answer with the order: ${confirms
+        .filter((c) => c.status === 'rejected')
+        .map((c) => String(c.reason))
+        .join(', ')}`,
+    );
     assert.equal(new Set(ok.map((o) => o.id)).size, 1, 'the same order every time');
 
     const ledger = await saleLedger(engine, sale.id);

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { ArrivalSeqAttr, holdWorkflowId } from '@/engine/contract';
+import { ArrivalSeqAttr } from '@/engine/contract';
 import { fairnessReport } from '@/engine/fairness';
 import { allSaleKeys, saleKeys } from '@/engine/keys';
 import { restoreSale } from '@/engine/projection';
@@ -62,7 +62,9 @@ describe('engine: the waiting room', () => {
   async function arrivalSeqs(saleId: string) {
     const client = await engine.deps.temporal();
     const seqs = new Map<string, number>();
-    for await (const wf of client.workflow.list({ query: `WorkflowType = 'holdWorkflow' AND SaleId = '${saleId}' AND ExecutionStatus = 'Running'` })) {
+    for await (const wf of client.workflow.list({
+      query: `WorkflowType = 'holdWorkflow' AND SaleId = '${saleId}' AND ExecutionStatus = 'Running'`,
+    })) {
       const email = String(wf.searchAttributes?.BuyerEmail?.[0] ?? '');
       const seq = wf.typedSearchAttributes.get(ArrivalSeqAttr);
       if (email && seq !== undefined) seqs.set(email, seq);
@@ -79,7 +81,10 @@ describe('engine: the waiting room', () => {
     // The crowd fires the moment the sale opens, racing the sale workflow's tick and the room's own workflows.
     const crowd = Array.from({ length: 300 }, (_, i) => `c${i}-${randomUUID().slice(0, 6)}@example.com`);
     const replies = await Promise.all(crowd.map((email) => engine.as(shopper(email)).orders.buy({ flashSaleId: sale.id })));
-    assert.ok(replies.every((r) => r.status === 'queued'), 'nobody in the crowd is ahead of the room (5 units, 50 in the room)');
+    assert.ok(
+      replies.every((r) => r.status === 'queued'),
+      'nobody in the crowd is ahead of the room (5 units, 50 in the room)',
+    );
 
     const k = saleKeys(sale.id);
     const meta = await engine.deps.redis.hgetall(k.meta);
@@ -90,22 +95,45 @@ describe('engine: the waiting room', () => {
     const rows = await byArrival(sale.id);
     assert.equal(rows.length, 350, 'everyone is in the sale exactly once');
     const placed = rows.slice(0, 50);
-    assert.deepEqual(placed.map((r) => r.arrival), Array.from({ length: 50 }, (_, i) => i + 1), 'the room holds places 1..50');
+    assert.deepEqual(
+      placed.map((r) => r.arrival),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      'the room holds places 1..50',
+    );
     assert.deepEqual(placed.map((r) => r.email).sort(), [...room].sort(), 'a permutation of the room');
-    assert.notDeepEqual(placed.map((r) => r.email), room, 'not their arrival order (chance 1 in 50!)');
+    assert.notDeepEqual(
+      placed.map((r) => r.email),
+      room,
+      'not their arrival order (chance 1 in 50!)',
+    );
     const later = rows.slice(50);
-    assert.ok(later.every((r) => r.arrival > 50), 'the crowd comes after the whole room');
+    assert.ok(
+      later.every((r) => r.arrival > 50),
+      'the crowd comes after the whole room',
+    );
     assert.deepEqual(
       later.map((r) => r.email),
-      crowd.map((email, i) => ({ email, arrival: replies[i]!.position })).sort((a, b) => a.arrival - b.arrival).map((r) => r.email),
+      crowd
+        .map((email, i) => ({ email, arrival: replies[i]!.position }))
+        .sort((a, b) => a.arrival - b.arrival)
+        .map((r) => r.email),
       'and in the order it arrived',
     );
 
     // The units go to the first places drawn; the fairness report says how the room was placed.
     await waitFor(async () => (await fairnessReport(engine.deps, sale.id)).grants.length === 5, 20_000, '5 grants');
     const report = await fairnessReport(engine.deps, sale.id);
-    assert.deepEqual(report.grants.map((g) => g.email).sort(), placed.slice(0, 5).map((r) => r.email).sort());
-    assert.deepEqual({ mode: report.waitingRoom.mode, size: report.waitingRoom.size, preQueue: report.waitingRoom.preQueue }, { mode: 'random', size: 50, preQueue: 'random' });
+    assert.deepEqual(
+      report.grants.map((g) => g.email).sort(),
+      placed
+        .slice(0, 5)
+        .map((r) => r.email)
+        .sort(),
+    );
+    assert.deepEqual(
+      { mode: report.waitingRoom.mode, size: report.waitingRoom.size, preQueue: report.waitingRoom.preQueue },
+      { mode: 'random', size: 50, preQueue: 'random' },
+    );
     assert.equal(report.overtakes, 0);
     const overview = await engine.as({ email: 'admin@example.com', role: 'admin' }).queue.overview({ flashSaleId: sale.id });
     assert.equal(overview.fairness.waitingRoom.mode, 'random');
@@ -125,10 +153,20 @@ describe('engine: the waiting room', () => {
   it('admin: preQueue is set at creation and changed before the start (400 naming it when wrong, locked once started)', async () => {
     const api = engine.as(admin);
     const hour = 3_600_000;
-    const base = { name: 'Room admin', description: '', startingQuantity: 3, pricePerUnit: 5, startsAt: new Date(Date.now() + hour), endsAt: new Date(Date.now() + 2 * hour) };
-    const bad = await api.sales.create({ ...base, preQueue: 'lottery' as 'random' }).then(() => null, (e: unknown) => e as TRPCError);
+    const base = {
+      name: 'Room admin',
+      description: '',
+      startingQuantity: 3,
+      pricePerUnit: 5,
+      startsAt: new Date(Date.now() + hour),
+      endsAt: new Date(Date.now() + 2 * hour),
+    };
+    const bad = await api.sales.create({ ...base, preQueue: 'lottery' as 'random' }).then(
+      () => null,
+      (e: unknown) => e as TRPCError,
+    );
     assert.equal(bad?.code, 'BAD_REQUEST');
-    assert.match(bad!.message, /preQueue/);
+    assert.match(bad.message, /preQueue/);
     const sale = await api.sales.create({ ...base, preQueue: 'fifo' });
     assert.equal(sale.preQueue, 'fifo');
     assert.equal(await engine.deps.redis.hget(saleKeys(sale.id).meta, 'preQueue'), 'fifo', 'projected to the scripts');
@@ -136,9 +174,12 @@ describe('engine: the waiting room', () => {
     assert.equal((await api.sales.update({ id: sale.id, preQueue: null })).preQueue, null);
     assert.equal(await engine.deps.redis.hget(saleKeys(sale.id).meta, 'preQueue'), '');
     const started = await roomSale('random', 2, -1_000);
-    const locked = await api.sales.update({ id: started.id, preQueue: 'fifo' }).then(() => null, (e: unknown) => e as TRPCError);
+    const locked = await api.sales.update({ id: started.id, preQueue: 'fifo' }).then(
+      () => null,
+      (e: unknown) => e as TRPCError,
+    );
     assert.equal(locked?.code, 'CONFLICT');
-    assert.match(locked!.message, /preQueue cannot change once the sale has started/);
+    assert.match(locked.message, /preQueue cannot change once the sale has started/);
     assert.equal((await api.sales.public({ flashSaleId: started.id })).item.preQueue, 'random', 'unchanged');
   });
 
@@ -149,7 +190,11 @@ describe('engine: the waiting room', () => {
     const late = await engine.as(shopper(`late-${randomUUID().slice(0, 6)}@example.com`)).orders.buy({ flashSaleId: sale.id });
     assert.equal(late.status, 'queued');
     const rows = await byArrival(sale.id);
-    assert.deepEqual(rows.slice(0, 12).map((r) => r.email), room, 'arrival order');
+    assert.deepEqual(
+      rows.slice(0, 12).map((r) => r.email),
+      room,
+      'arrival order',
+    );
     assert.equal(rows.length, 13);
     assert.equal(rows[12]!.arrival, 13);
     assert.equal((await fairnessReport(engine.deps, sale.id)).waitingRoom.mode, 'fifo');
@@ -161,10 +206,14 @@ describe('engine: the waiting room', () => {
     const k = saleKeys(sale.id);
     const before = await engine.deps.redis.zrange(k.waiting, 0, -1, 'WITHSCORES');
     // The rebuild reads the room from the hold workflows: wait until Temporal lists them all.
-    await waitFor(async () => {
-      const seqs = await arrivalSeqs(sale.id);
-      return room.every((e) => (seqs.get(e) ?? 0) < 0);
-    }, 20_000, 'every waiting workflow listed with its ticket (ArrivalSeq < 0)');
+    await waitFor(
+      async () => {
+        const seqs = await arrivalSeqs(sale.id);
+        return room.every((e) => (seqs.get(e) ?? 0) < 0);
+      },
+      20_000,
+      'every waiting workflow listed with its ticket (ArrivalSeq < 0)',
+    );
     await engine.deps.redis.del(...allSaleKeys(k));
     const report = await restoreSale(engine.deps, sale.id);
     assert.equal(report?.waiting, 10);
@@ -189,10 +238,14 @@ describe('engine: the waiting room', () => {
     const drawn = await queued();
     const place = new Map<string, number>();
     for (let i = 0; i < drawn.length; i += 2) place.set(drawn[i]!, Number(drawn[i + 1]));
-    await waitFor(async () => {
-      const seqs = await arrivalSeqs(sale.id);
-      return drawn.length === 22 && [...place].every(([e, p]) => seqs.get(e) === p);
-    }, 30_000, 'every queued workflow keeps its drawn place');
+    await waitFor(
+      async () => {
+        const seqs = await arrivalSeqs(sale.id);
+        return drawn.length === 22 && [...place].every(([e, p]) => seqs.get(e) === p);
+      },
+      30_000,
+      'every queued workflow keeps its drawn place',
+    );
     await engine.deps.redis.del(...allSaleKeys(k));
     const report = await restoreSale(engine.deps, sale.id);
     assert.equal(report?.waiting, 0);

@@ -28,7 +28,10 @@ describe('group commit', () => {
     const write = groupCommit<{ key: string; n: number }, string>(
       async (docs) => {
         batches++;
-        await coll.insertMany(docs.map((d) => ({ ...d })), { ordered: false });
+        await coll.insertMany(
+          docs.map((d) => ({ ...d })),
+          { ordered: false },
+        );
         return docs.map((d) => d.key);
       },
       async (doc) => {
@@ -59,8 +62,14 @@ describe('group commit', () => {
       Array.from({ length: 20 }, (_, i) => i),
       'exactly the 20 duplicates fail',
     );
-    assert.ok(failed.every((o) => !o.ok && o.code === 11000), 'with the duplicate-key error');
-    assert.ok(outcomes.filter((o) => o.ok).every((o) => o.ok && o.key === `k${o.i}`), 'each success answers its own write');
+    assert.ok(
+      failed.every((o) => !o.ok && o.code === 11000),
+      'with the duplicate-key error',
+    );
+    assert.ok(
+      outcomes.filter((o) => o.ok).every((o) => o.ok && o.key === `k${o.i}`),
+      'each success answers its own write',
+    );
     assert.equal(await coll.countDocuments({ n: { $gte: 0 } }), 280, 'the 280 new documents are stored, once each');
     console.log(`300 writes: ${batches} batches, ${singles} single writes (a failed batch retries its writes alone)`);
     assert.ok(batches > 0 && batches <= 20, `crowded writes went in batches (${batches})`);

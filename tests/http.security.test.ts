@@ -27,7 +27,10 @@ import { testRateLimits } from './support/rate-limits';
 
 const WINDOW_SEC = 3600; // one window for the whole test: no boundary between two requests
 const SIGNIN_PER_IP = 2;
-const limits: RateLimitSettings = testRateLimits({ perIp: 1000, perEmail: 1000, windowSec: WINDOW_SEC }, { signin: { perIp: SIGNIN_PER_IP } });
+const limits: RateLimitSettings = testRateLimits(
+  { perIp: 1000, perEmail: 1000, windowSec: WINDOW_SEC },
+  { signin: { perIp: SIGNIN_PER_IP } },
+);
 
 const loopback = () => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const someAddress = () => `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
@@ -44,11 +47,26 @@ interface Sent {
 }
 
 /** One request from a given local (loopback) address: the socket's peer the server sees. */
-function send(base: string, from: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Sent> {
+function send(
+  base: string,
+  from: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Sent> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, localAddress: from, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        localAddress: from,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        agent: false,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -91,7 +109,14 @@ describe('client address and security headers', () => {
     return s;
   };
   const signIn = (s: AppServer, from: string, xff?: string, extra: Record<string, string> = {}) =>
-    send(s.base, from, 'POST', '/api/v1/auth/sign-in', { ...(xff ? { 'x-forwarded-for': xff } : {}), ...extra }, JSON.stringify({ email: `nobody-${randomUUID().slice(0, 8)}@example.com`, password: 'wrong password' }));
+    send(
+      s.base,
+      from,
+      'POST',
+      '/api/v1/auth/sign-in',
+      { ...(xff ? { 'x-forwarded-for': xff } : {}), ...extra },
+      JSON.stringify({ email: `nobody-${randomUUID().slice(0, 8)}@example.com`, password: 'wrong password' }),
+    );
   const count = async (ip: string) => Number((await redis.get(rateLimitKey('signin', 'ip', ip))) ?? 0);
 
   it('without TRUST_PROXY a spoofed X-Forwarded-For does not change the bucket: the socket address is counted', async () => {
@@ -153,10 +178,15 @@ describe('client address and security headers', () => {
   it('TRUST_PROXY is validated at start-up with a message naming it', () => {
     for (const bad of ['yes', '10.0.0.0/99', 'example.com', '1,,2', '99']) {
       assert.equal(parseTrustProxy(bad), 'invalid', bad);
-      assert.throws(() => parseEnv({ TRUST_PROXY: bad }), (err: unknown) => err instanceof EnvError && /^TRUST_PROXY must be a number of proxy hops/.test(err.problems[0] ?? ''));
+      assert.throws(
+        () => parseEnv({ TRUST_PROXY: bad }),
+        (err: unknown) => err instanceof EnvError && /^TRUST_PROXY must be a number of proxy hops/.test(err.problems[0] ?? ''),
+      );
     }
     assert.deepEqual(parseEnv({ TRUST_PROXY: '2' }).TRUST_PROXY, { hops: 2 });
-    assert.deepEqual(parseEnv({ TRUST_PROXY: ' 10.0.0.0/8 , ::1, loopback ' }).TRUST_PROXY, { addresses: ['10.0.0.0/8', '::1', 'loopback'] });
+    assert.deepEqual(parseEnv({ TRUST_PROXY: ' 10.0.0.0/8 , ::1, loopback ' }).TRUST_PROXY, {
+      addresses: ['10.0.0.0/8', '::1', 'loopback'],
+    });
     assert.equal(parseEnv({}).TRUST_PROXY, null);
     assert.equal(parseEnv({ TRUST_PROXY: '0' }).TRUST_PROXY, null);
   });
@@ -164,7 +194,8 @@ describe('client address and security headers', () => {
   it('HSTS only when the client came over https: X-Forwarded-Proto counts from a trusted proxy only', async () => {
     const untrusting = await serve();
     const trusting = await serve('loopback');
-    const health = (s: AppServer, proto?: string) => send(s.base, loopback(), 'GET', '/api/v1/health', proto ? { 'x-forwarded-proto': proto } : {});
+    const health = (s: AppServer, proto?: string) =>
+      send(s.base, loopback(), 'GET', '/api/v1/health', proto ? { 'x-forwarded-proto': proto } : {});
     assert.equal((await health(untrusting, 'https')).headers['strict-transport-security'], undefined, 'spoofed https');
     assert.equal((await health(trusting)).headers['strict-transport-security'], undefined, 'plain http');
     assert.equal((await health(trusting, 'http')).headers['strict-transport-security'], undefined);

@@ -86,7 +86,10 @@ describe('Grafana dashboard', () => {
     ]) {
       assert.ok(names.has(m), `the dashboard has a panel on ${m}`);
     }
-    assert.ok(queries.some((q) => /\baction\{/.test(q)), 'the dashboard has a panel on Temporal actions (the server\'s `action` counter)');
+    assert.ok(
+      queries.some((q) => /\baction\{/.test(q)),
+      "the dashboard has a panel on Temporal actions (the server's `action` counter)",
+    );
   });
 
   it('every query parses as PromQL (promtool check rules)', async () => {
@@ -96,8 +99,7 @@ describe('Grafana dashboard', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dashboard-'));
     try {
       // Grafana's variables, as Grafana would substitute them.
-      const concrete = (q: string) =>
-        q.replaceAll('$__rate_interval', '1m').replaceAll('$sale', '.*').replaceAll('$namespace', 'default');
+      const concrete = (q: string) => q.replaceAll('$__rate_interval', '1m').replaceAll('$sale', '.*').replaceAll('$namespace', 'default');
       const promql = queries.filter((q) => !q.startsWith('label_values(')).map(concrete);
       const rules = {
         groups: [{ name: 'dashboard', rules: promql.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }],
@@ -177,11 +179,16 @@ describe('Grafana dashboard', () => {
       const payer = uniqueEmail('payer');
       const idler = uniqueEmail('idler');
       const refused = uniqueEmail('refused');
-      const held = (email: string) => waitFor(async () => (await position(email, sale.id)).json.status === 'ready', 20_000, `${email} to hold`);
+      const held = (email: string) =>
+        waitFor(async () => (await position(email, sale.id)).json.status === 'ready', 20_000, `${email} to hold`);
 
       // A purchase.
       assert.equal((await call('POST', '/api/v1/orders/buy', { email: payer, flashSaleId: sale.id })).status, 200);
-      assert.equal((await call('POST', '/api/v1/orders/buy', { email: payer, flashSaleId: sale.id })).status, 429, 'the second buy of the minute is rate-limited');
+      assert.equal(
+        (await call('POST', '/api/v1/orders/buy', { email: payer, flashSaleId: sale.id })).status,
+        429,
+        'the second buy of the minute is rate-limited',
+      );
       await held(payer);
       const paid = await call('POST', '/api/v1/orders/confirm', { email: payer, flashSaleId: sale.id });
       assert.equal(paid.status, 200, JSON.stringify(paid.json));

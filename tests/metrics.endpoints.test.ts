@@ -55,7 +55,12 @@ describe('metrics', () => {
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
   const heldSoon = (email: string, saleId: string) =>
-    waitFor(async () => (await call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${saleId}`)).json.status === 'ready', 20_000, 'hold');
+    waitFor(
+      async () =>
+        (await call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${saleId}`)).json.status === 'ready',
+      20_000,
+      'hold',
+    );
 
   before(async () => {
     engine = await startEngine({ holdTtlSec: 3, holdGraceSec: 1 });
@@ -97,7 +102,8 @@ describe('metrics', () => {
     // The idler's 3-second hold runs out and its unit goes back.
     await heldSoon(idler, sale.id);
     await waitFor(
-      async () => (await call('GET', `/api/v1/orders/position?email=${encodeURIComponent(idler)}&flashSaleId=${sale.id}`)).json.detail === 'expired',
+      async () =>
+        (await call('GET', `/api/v1/orders/position?email=${encodeURIComponent(idler)}&flashSaleId=${sale.id}`)).json.detail === 'expired',
       20_000,
       'expiry',
     );
@@ -138,7 +144,10 @@ describe('metrics', () => {
     // hold workflow) and its activity timings.
     const w = await (await fetch(`${workerUrl}/api/metrics`)).text();
     assert.ok(sample(w, 'flashsale_releases_total', { outcome: 'expired' }) >= 1, 'releases');
-    assert.ok(sample(w, 'flashsale_worker_activity_duration_seconds_count', { activity: 'holdStep', outcome: 'ok' }) >= 3, 'activity latency');
+    assert.ok(
+      sample(w, 'flashsale_worker_activity_duration_seconds_count', { activity: 'holdStep', outcome: 'ok' }) >= 3,
+      'activity latency',
+    );
     assert.match(w, /^# TYPE flashsale_worker_confirms_total counter$/m);
     assert.equal((await fetch(`${workerUrl}/nope`)).status, 404);
     assert.equal((await fetch(`${workerUrl}/api/metrics`, { method: 'POST' })).status, 405);

@@ -49,7 +49,12 @@ describe('compose stack and native Temporal agree', () => {
   it('compose registers the search attributes the workflows use', () => {
     const line = /^SEARCH_ATTRIBUTES="([^"]*)"$/m.exec(read('ops/temporal/setup.sh'))?.[1];
     assert.ok(line, 'ops/temporal/setup.sh sets SEARCH_ATTRIBUTES');
-    assert.deepEqual(line.split(/\s+/).sort(), Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => `${name}:${type}`).sort());
+    assert.deepEqual(
+      line.split(/\s+/).sort(),
+      Object.entries(SEARCH_ATTRIBUTES)
+        .map(([name, type]) => `${name}:${type}`)
+        .sort(),
+    );
   });
 
   it("compose's dynamic config has the limits of the native servers, and the server accepts every key", async () => {
@@ -62,7 +67,12 @@ describe('compose stack and native Temporal agree', () => {
     const dir = mkdtempSync(join(tmpdir(), 'temporal-config-'));
     try {
       const dbs = temporalDatabases('temporal_config_check');
-      writeServerConfig({ dir, ports: postgresServerPorts(7800), dbs, pg: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' } });
+      writeServerConfig({
+        dir,
+        ports: postgresServerPorts(7800),
+        dbs,
+        pg: { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' },
+      });
       assert.doesNotMatch(await validateDynamicConfig(join(dir, 'dynamicconfig.yaml')), /warning/i);
       const config = readFileSync(join(dir, 'config', 'flash-sale.yaml'), 'utf8');
       const parsed = JSON.parse(config.slice(config.indexOf('\n') + 1)) as { persistence: { numHistoryShards: number } };

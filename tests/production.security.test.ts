@@ -73,17 +73,34 @@ describe('production start refuses a missing, short or published secret', () => 
       }
     };
     assert.deepEqual(problems({}), [`NEXTAUTH_SECRET is not set: production needs a secret of at least 32 random characters; ${MAKE_ONE}`]);
-    assert.deepEqual(problems({ NEXTAUTH_SECRET: 'x'.repeat(31) }), [`NEXTAUTH_SECRET must be at least 32 characters long (it has 31); ${MAKE_ONE}`]);
+    assert.deepEqual(problems({ NEXTAUTH_SECRET: 'x'.repeat(31) }), [
+      `NEXTAUTH_SECRET must be at least 32 characters long (it has 31); ${MAKE_ONE}`,
+    ]);
     for (const published of PUBLIC_SECRETS) {
       for (const name of ['NEXTAUTH_SECRET', 'JWT_SECRET']) {
-        assert.deepEqual(problems({ [name]: published }), [`${name} is a published development default, so anyone could sign an admin token with it; ${MAKE_ONE}`], `${name}=${published}`);
+        assert.deepEqual(
+          problems({ [name]: published }),
+          [`${name} is a published development default, so anyone could sign an admin token with it; ${MAKE_ONE}`],
+          `${name}=${published}`,
+        );
       }
     }
     const strong = randomBytes(32).toString('base64');
-    assert.deepEqual(problems({ NEXTAUTH_SECRET: strong, JWT_SECRET: 'local-secret' }).length, 1, 'a weak alias is refused beside a strong secret');
+    assert.deepEqual(
+      problems({ NEXTAUTH_SECRET: strong, JWT_SECRET: 'local-secret' }).length,
+      1,
+      'a weak alias is refused beside a strong secret',
+    );
     const smtp = 'smtp://mail.example.com:587';
-    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, BOT_CHALLENGE_HMAC_KEY: botKey, NEXTAUTH_SECRET: strong }).NEXTAUTH_SECRET, strong);
-    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, BOT_CHALLENGE_HMAC_KEY: botKey, JWT_SECRET: strong }).NEXTAUTH_SECRET, strong, "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set");
+    assert.equal(
+      parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, BOT_CHALLENGE_HMAC_KEY: botKey, NEXTAUTH_SECRET: strong }).NEXTAUTH_SECRET,
+      strong,
+    );
+    assert.equal(
+      parseEnv({ NODE_ENV: 'production', SMTP_URL: smtp, BOT_CHALLENGE_HMAC_KEY: botKey, JWT_SECRET: strong }).NEXTAUTH_SECRET,
+      strong,
+      "JWT_SECRET (the original system's name) signs sessions when NEXTAUTH_SECRET is not set",
+    );
     // `next build` runs in production mode and needs no secret; development keeps working with none.
     assert.equal(parseEnv({ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }).NEXTAUTH_SECRET, DEV_SECRET);
     assert.equal(parseEnv({ NODE_ENV: 'development' }).NEXTAUTH_SECRET, DEV_SECRET);
@@ -100,17 +117,36 @@ describe('production start refuses a missing, short or published secret', () => 
         return err.problems;
       }
     };
-    assert.deepEqual(problems({}), [`BOT_CHALLENGE_HMAC_KEY is not set: with BOT_CHALLENGE=pow (the production default) challenges are signed with it; ${MAKE_ONE} (or set BOT_CHALLENGE=off)`]);
+    assert.deepEqual(problems({}), [
+      `BOT_CHALLENGE_HMAC_KEY is not set: with BOT_CHALLENGE=pow (the production default) challenges are signed with it; ${MAKE_ONE} (or set BOT_CHALLENGE=off)`,
+    ]);
     assert.match(problems({ BOT_CHALLENGE_HMAC_KEY: DEV_BOT_KEY })[0] ?? '', /BOT_CHALLENGE_HMAC_KEY is a published development default/);
-    assert.match(problems({ BOT_CHALLENGE_HMAC_KEY: 'short' })[0] ?? '', /BOT_CHALLENGE_HMAC_KEY must be at least 32 characters long \(it has 5\)/);
+    assert.match(
+      problems({ BOT_CHALLENGE_HMAC_KEY: 'short' })[0] ?? '',
+      /BOT_CHALLENGE_HMAC_KEY must be at least 32 characters long \(it has 5\)/,
+    );
     assert.match(problems({ BOT_CHALLENGE: 'maybe' })[0] ?? '', /BOT_CHALLENGE/);
-    const on = parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', NEXTAUTH_SECRET: strong, BOT_CHALLENGE_HMAC_KEY: botKey });
+    const on = parseEnv({
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://mail.example.com:587',
+      NEXTAUTH_SECRET: strong,
+      BOT_CHALLENGE_HMAC_KEY: botKey,
+    });
     assert.equal(on.BOT_CHALLENGE, 'pow', 'on by default in production');
     assert.equal(on.BOT_CHALLENGE_HMAC_KEY, botKey);
-    assert.equal(parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', NEXTAUTH_SECRET: strong, BOT_CHALLENGE: 'off' }).BOT_CHALLENGE, 'off', 'turned off, no key needed');
+    assert.equal(
+      parseEnv({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com:587', NEXTAUTH_SECRET: strong, BOT_CHALLENGE: 'off' })
+        .BOT_CHALLENGE,
+      'off',
+      'turned off, no key needed',
+    );
     assert.equal(parseEnv({ NODE_ENV: 'development' }).BOT_CHALLENGE, 'off', 'off in development');
     assert.equal(parseEnv({ NODE_ENV: 'test' }).BOT_CHALLENGE, 'off', 'off in tests');
-    assert.equal(parseEnv({ NODE_ENV: 'test', BOT_CHALLENGE: 'pow' }).BOT_CHALLENGE_HMAC_KEY, DEV_BOT_KEY, 'a test may turn it on with the development key');
+    assert.equal(
+      parseEnv({ NODE_ENV: 'test', BOT_CHALLENGE: 'pow' }).BOT_CHALLENGE_HMAC_KEY,
+      DEV_BOT_KEY,
+      'a test may turn it on with the development key',
+    );
   });
 
   it('the app (src/server.ts) and the worker exit non-zero with the sentence', async () => {
@@ -152,7 +188,14 @@ describe('the app in production mode', () => {
       base = `http://127.0.0.1:${port}`;
       app = spawn(tsx, ['src/server.ts'], {
         cwd: repoRoot,
-        env: productionEnv({ NEXTAUTH_SECRET: secret, PORT: String(port), HOST: '127.0.0.1', NEXTAUTH_URL: base, MONGO_DB: dbName, RATE_LIMIT_ENABLED: 'false' }),
+        env: productionEnv({
+          NEXTAUTH_SECRET: secret,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          NEXTAUTH_URL: base,
+          MONGO_DB: dbName,
+          RATE_LIMIT_ENABLED: 'false',
+        }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       app.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -175,7 +218,9 @@ describe('the app in production mode', () => {
       app.kill('SIGTERM');
       await new Promise((r) => app!.once('exit', r));
     }
-    const conn = await mongoose.createConnection(env.MONGODB_URI, { dbName, autoCreate: false, serverSelectionTimeoutMS: 5_000 }).asPromise();
+    const conn = await mongoose
+      .createConnection(env.MONGODB_URI, { dbName, autoCreate: false, serverSelectionTimeoutMS: 5_000 })
+      .asPromise();
     await conn.dropDatabase().catch(() => undefined);
     await conn.close();
   });
@@ -185,9 +230,13 @@ describe('the app in production mode', () => {
   const trpcGet = (path: string, input: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, { headers });
   const trpcPost = (path: string, input: unknown) =>
-    fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(superjson.serialize(input)) });
+    fetch(`${base}/api/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(superjson.serialize(input)),
+    });
 
-  it('an admin token forged with a published secret is refused (401); the app\'s own works', async () => {
+  it("an admin token forged with a published secret is refused (401); the app's own works", async () => {
     for (const published of PUBLIC_SECRETS) {
       const token = await forge(published);
       const rest = await fetch(`${base}/api/v1/orders/admin/list`, { headers: { authorization: `Bearer ${token}` } });
@@ -222,7 +271,8 @@ describe('the app in production mode', () => {
       const html = await res.text();
       const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>/g)].map((m) => m[1]!);
       assert.ok(inline.length > 0, 'the page has inline scripts');
-      for (const attrs of inline) assert.match(attrs, new RegExp(`nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`), `inline script without the nonce: <script${attrs}>`);
+      for (const attrs of inline)
+        assert.match(attrs, new RegExp(`nonce="${nonce.replace(/[+/=]/g, '\\$&')}"`), `inline script without the nonce: <script${attrs}>`);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     }
     assert.equal(nonces.size, 2, 'a new nonce per response');
@@ -265,7 +315,11 @@ describe('the app in production mode', () => {
       await probe.close();
     }
     // The new admin signs in through the REST API with the password chosen at sign-up.
-    const signIn = await fetch(`${base}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+    const signIn = await fetch(`${base}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
     assert.equal(signIn.status, 200);
   });
 });

@@ -23,18 +23,26 @@ describe('purchase: buy -> held -> confirm', () => {
     const bought = await api.orders.buy({ flashSaleId: sale.id });
     assert.ok(['queued', 'held'].includes(bought.status), `status ${bought.status}`);
 
-    const held = await waitFor(async () => {
-      const p = await api.orders.position({ flashSaleId: sale.id });
-      return p.status === 'held' ? p : null;
-    }, 20_000, 'hold');
+    const held = await waitFor(
+      async () => {
+        const p = await api.orders.position({ flashSaleId: sale.id });
+        return p.status === 'held' ? p : null;
+      },
+      20_000,
+      'hold',
+    );
     assert.equal(held.hasActiveHold, true);
     assert.ok(held.holdTtlSec > 0 && held.holdTtlSec <= engine.config.holdTtlSec);
 
     // The workflow (started in the background) holds the hold's timer.
-    const view = await waitFor(async () => {
-      const v = await queryHold(await engine.deps.temporal(), sale.id, email);
-      return v?.state === 'held' ? v : null;
-    }, 20_000, 'the hold workflow in state held');
+    const view = await waitFor(
+      async () => {
+        const v = await queryHold(await engine.deps.temporal(), sale.id, email);
+        return v?.state === 'held' ? v : null;
+      },
+      20_000,
+      'the hold workflow in state held',
+    );
     assert.equal(view.token, (await engine.deps.scripts.snapshot(sale.id, email)).hold?.token);
 
     const order = await api.orders.confirm({ flashSaleId: sale.id });

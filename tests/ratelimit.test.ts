@@ -63,7 +63,10 @@ describe('rate limits per account and per address', () => {
       // Per account: PER_EMAIL calls from as many addresses pass, the next is refused.
       const statuses = [];
       for (let i = 0; i < PER_EMAIL; i++) statuses.push((await shopperCall(action, address(), token)).status);
-      assert.ok(statuses.every((s) => s !== 429), `${action} under the limit: ${statuses.join(',')}`);
+      assert.ok(
+        statuses.every((s) => s !== 429),
+        `${action} under the limit: ${statuses.join(',')}`,
+      );
       expect429(await shopperCall(action, address(), token), `${action}, account over its limit`);
       const key = rateLimitKey(action, 'email', email);
       assert.equal(await engine.deps.redis.get(key), String(PER_EMAIL + 1), 'the refused call counts too');
@@ -94,7 +97,8 @@ describe('rate limits per account and per address', () => {
     for (let i = 0; i < PER_IP; i++) assert.equal((await send(uniqueEmail('codes'), ip)).status, 200);
     expect429(await send(uniqueEmail('codes'), ip), 'code, address over its limit');
 
-    const check = (to: string, ip2: string) => app.call('POST', '/api/v1/auth/shopper/verify', { ...from(ip2), body: { email: to, code: '000000' } });
+    const check = (to: string, ip2: string) =>
+      app.call('POST', '/api/v1/auth/shopper/verify', { ...from(ip2), body: { email: to, code: '000000' } });
     const target = uniqueEmail('guess');
     for (let i = 0; i < PER_EMAIL; i++) assert.equal((await check(target, address())).status, 401);
     expect429(await check(target, address()), 'verify, email over its limit');
@@ -106,7 +110,8 @@ describe('rate limits per account and per address', () => {
   it('admin sign-in: per email and per address', async () => {
     const email = uniqueEmail('admin');
     await upsertAdmin(engine.deps, { email, password: `pw-${randomUUID()}` });
-    const signIn = (who: string, ip: string) => app.call('POST', '/api/v1/auth/sign-in', { ...from(ip), body: { email: who, password: 'wrong password' } });
+    const signIn = (who: string, ip: string) =>
+      app.call('POST', '/api/v1/auth/sign-in', { ...from(ip), body: { email: who, password: 'wrong password' } });
     for (let i = 0; i < PER_EMAIL; i++) assert.equal((await signIn(email, address())).status, 401);
     expect429(await signIn(email, address()), 'sign-in, email over its limit');
     const ip = address();
@@ -137,7 +142,10 @@ describe('rate limits per account and per address', () => {
     try {
       const statuses = [];
       for (let i = 0; i <= PER_IP; i++) {
-        const a = await untrusted.call('POST', '/api/v1/auth/shopper/verify', { headers: { 'x-forwarded-for': address() }, body: { email: uniqueEmail('spoof'), code: '000000' } });
+        const a = await untrusted.call('POST', '/api/v1/auth/shopper/verify', {
+          headers: { 'x-forwarded-for': address() },
+          body: { email: uniqueEmail('spoof'), code: '000000' },
+        });
         statuses.push(a.status);
       }
       // Every request counts against the socket's address (other runs may share it: at least one 429).
@@ -148,12 +156,22 @@ describe('rate limits per account and per address', () => {
   });
 
   it('Redis unreachable: the in-memory insurance limiter still refuses past the limit', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const dead = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     try {
       const subject = { ip: address(), email: uniqueEmail('offline') };
       const results: string[] = [];
       for (let i = 0; i <= PER_EMAIL; i++) {
-        results.push(await checkRateLimit(dead, tight, 'verify', subject).then(() => 'ok', (e: Error) => e.message));
+        results.push(
+          await checkRateLimit(dead, tight, 'verify', subject).then(
+            () => 'ok',
+            (e: Error) => e.message,
+          ),
+        );
       }
       assert.deepEqual(results.slice(0, PER_EMAIL), Array(PER_EMAIL).fill('ok'));
       assert.match(results[PER_EMAIL]!, /^Too many requests; retry in \d+s$/);

@@ -57,22 +57,38 @@ describe('Lua scripts', () => {
     const replies = await Promise.all(emails(200).map((e) => scripts.buy(id, e, settings)));
     const held = replies.filter((r) => r.status === 'held');
     assert.equal(held.length, 50);
-    assert.ok(held.every((r) => r.joinedNow && r.grantedNow), 'each joined and was granted in the same step');
+    assert.ok(
+      held.every((r) => r.joinedNow && r.grantedNow),
+      'each joined and was granted in the same step',
+    );
     assert.equal(replies.filter((r) => r.status === 'queued').length, 150);
     assert.equal(await redis.get(k.stock), '0');
     assert.equal(await redis.hlen(k.holds), 50);
     assert.equal(await redis.zcard(k.queue), 150);
     assert.equal(await redis.get(k.arrivals), '200');
     const grants = (await redis.lrange(k.grants, 0, -1)).map(parseGrant);
-    assert.deepEqual(grants.map((g) => g.arrival), Array.from({ length: 50 }, (_, i) => i + 1), 'granted in arrival order');
-    assert.ok(grants.every((g) => g.via === 'buy'), 'granted at the buy');
+    assert.deepEqual(
+      grants.map((g) => g.arrival),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      'granted in arrival order',
+    );
+    assert.ok(
+      grants.every((g) => g.via === 'buy'),
+      'granted at the buy',
+    );
     // Fast Pass threshold: ceil(50 * 10%) = 5, so the last 5 units went to the queue head only.
-    assert.deepEqual(grants.map((g) => g.mode), [...Array<string>(45).fill('normal'), ...Array<string>(5).fill('fastpass')]);
+    assert.deepEqual(
+      grants.map((g) => g.mode),
+      [...Array<string>(45).fill('normal'), ...Array<string>(5).fill('fastpass')],
+    );
     const first = grants[0]!;
     const h = (await hold(id, first.email))!;
     assert.equal(h.state, 'held');
     assert.equal(h.token, first.token);
-    assert.ok(h.expiresAtMs >= t0 + settings.holdTtlMs && h.expiresAtMs <= Date.now() + settings.holdTtlMs, `deadline ${h.expiresAtMs - t0} ms after the start`);
+    assert.ok(
+      h.expiresAtMs >= t0 + settings.holdTtlMs && h.expiresAtMs <= Date.now() + settings.holdTtlMs,
+      `deadline ${h.expiresAtMs - t0} ms after the start`,
+    );
     // The per-buyer hold key lives to the hold's end plus the grace period (a backstop, not the timer).
     const left = h.expiresAtMs - Date.now();
     const pttl = await redis.pttl(holdKey(id, first.email));
@@ -88,7 +104,10 @@ describe('Lua scripts', () => {
     const replies = await Promise.all(Array.from({ length: 20 }, () => scripts.buy(id, 'one@example.com', settings)));
     assert.equal(replies.filter((r) => r.joinedNow).length, 1);
     assert.equal(replies.filter((r) => r.grantedNow).length, 1);
-    assert.ok(replies.every((r) => r.status === 'held'), 'every answer shows the hold');
+    assert.ok(
+      replies.every((r) => r.status === 'held'),
+      'every answer shows the hold',
+    );
     assert.equal(await redis.get(k.stock), '4');
     assert.equal(await redis.llen(k.grants), 1);
   });
@@ -133,8 +152,15 @@ describe('Lua scripts', () => {
     assert.equal(granted.length, 30);
     assert.deepEqual(granted.map((g) => g.email).sort(), waiting.slice(0, 30).sort());
     const log = (await redis.lrange(k.grants, 0, -1)).map(parseGrant).slice(1);
-    assert.deepEqual(log.map((g) => g.email), waiting.slice(0, 30), 'in queue order');
-    assert.ok(log.every((g) => g.via === 'dispatch'), 'granted by the dispatcher');
+    assert.deepEqual(
+      log.map((g) => g.email),
+      waiting.slice(0, 30),
+      'in queue order',
+    );
+    assert.ok(
+      log.every((g) => g.via === 'dispatch'),
+      'granted by the dispatcher',
+    );
     assert.equal(await redis.get(k.stock), '0');
     assert.equal(await redis.zcard(k.queue), 70);
   });
@@ -145,7 +171,10 @@ describe('Lua scripts', () => {
     await scripts.buy(id, 'e@x.io', { ...settings, holdTtlMs: 50 });
     const cancels = await Promise.all(Array.from({ length: 10 }, () => scripts.step(id, 'c@x.io', 'cancel', settings)));
     assert.equal(cancels.filter((r) => r.kind === 'released').length, 1, 'one release');
-    assert.ok(cancels.every((r) => r.kind === 'released' || (r.kind === 'done' && r.outcome === 'cancelled')), JSON.stringify(cancels));
+    assert.ok(
+      cancels.every((r) => r.kind === 'released' || (r.kind === 'done' && r.outcome === 'cancelled')),
+      JSON.stringify(cancels),
+    );
     assert.equal(await redis.hget(k.outcome, 'c@x.io'), 'cancelled');
     assert.equal(await redis.exists(holdKey(id, 'c@x.io')), 0);
     assert.equal((await scripts.step(id, 'e@x.io', 'check', settings)).kind, 'held', 'not before its end');
@@ -161,7 +190,10 @@ describe('Lua scripts', () => {
     const r = await scripts.step(gone, 'waiter@x.io', 'check', settings);
     assert.deepEqual(r, { kind: 'done', outcome: 'sold_out' });
     const left = (await redis.lrange(gk.left, 0, -1)).map(parseLeft);
-    assert.deepEqual(left.map((l) => [l.email, l.arrival, l.outcome]), [['waiter@x.io', 2, 'sold_out']]);
+    assert.deepEqual(
+      left.map((l) => [l.email, l.arrival, l.outcome]),
+      [['waiter@x.io', 2, 'sold_out']],
+    );
   });
 
   it('claim: of 20 concurrent confirms one owns the hold, the rest see it busy; after the lease one takes it over', async () => {
@@ -214,7 +246,7 @@ describe('Lua scripts', () => {
     assert.equal(await redis.sismember(k.paid, 'a@x.io'), 1);
     assert.equal(await redis.hget(k.outcome, 'a@x.io'), 'purchased');
     assert.equal(await redis.hexists(k.holds, 'a@x.io'), 0);
-    assert.equal((await scripts.abort(id, 'b@x.io', 'wrong-token', 'closed')), false);
+    assert.equal(await scripts.abort(id, 'b@x.io', 'wrong-token', 'closed'), false);
     assert.equal(await scripts.abort(id, 'b@x.io', (await hold(id, 'b@x.io'))!.token, 'closed'), true);
     assert.equal(await redis.get(k.stock), '1', "b's unit went back");
     assert.equal(await scripts.abort(id, 'c@x.io', (await hold(id, 'c@x.io'))!.token, 'sold_out'), true);
@@ -226,7 +258,10 @@ describe('Lua scripts', () => {
     for (const e of emails(5, 'q')) await scripts.buy(id, e, settings);
     assert.deepEqual(await scripts.close(id), emails(5, 'q').slice(1), 'the queued buyers who left, in queue order (q0 holds)');
     assert.equal(await redis.zcard(k.queue), 0);
-    assert.deepEqual((await redis.lrange(k.left, 0, -1)).map((l) => parseLeft(l).outcome), ['closed', 'closed', 'closed', 'closed']);
+    assert.deepEqual(
+      (await redis.lrange(k.left, 0, -1)).map((l) => parseLeft(l).outcome),
+      ['closed', 'closed', 'closed', 'closed'],
+    );
     const snap = await scripts.snapshot(id, 'q0@example.com');
     assert.equal(snap.holdsLive, 1);
     assert.equal(snap.hold?.state, 'held');
@@ -242,12 +277,17 @@ describe('Lua scripts', () => {
     let most = 0;
     const ran = await Promise.all(
       Array.from({ length: 10 }, () =>
-        withLock(deps, key, async () => {
-          most = Math.max(most, ++inside);
-          await sleep(20);
-          inside--;
-          return true;
-        }, 2_000),
+        withLock(
+          deps,
+          key,
+          async () => {
+            most = Math.max(most, ++inside);
+            await sleep(20);
+            inside--;
+            return true;
+          },
+          2_000,
+        ),
       ),
     );
     assert.equal(most, 1, 'never two holders at once');

@@ -35,7 +35,14 @@ describe('Lua scripts: the waiting room', () => {
     used.push(id);
     const k = saleKeys(id);
     const now = Date.now();
-    await redis.hset(k.meta, { startsAt: now + 3_600_000, endsAt: now + 7_200_000, initial: o.stock, price: 10, name: 't', preQueue: o.preQueue ?? '' });
+    await redis.hset(k.meta, {
+      startsAt: now + 3_600_000,
+      endsAt: now + 7_200_000,
+      initial: o.stock,
+      price: 10,
+      name: 't',
+      preQueue: o.preQueue ?? '',
+    });
     await redis.set(k.stock, o.stock);
     return { id, k, start: () => redis.hset(k.meta, 'startsAt', Date.now() - 1) };
   }
@@ -65,7 +72,10 @@ describe('Lua scripts: the waiting room', () => {
     const { id, k } = await sale({ stock: 5, preQueue: 'fifo' });
     const replies = await Promise.all(Array.from({ length: 20 }, () => scripts.buy(id, 'w@x.io', settings)));
     assert.equal(replies.filter((r) => r.joinedNow).length, 1, 'one join');
-    assert.ok(replies.every((r) => r.status === 'waiting' && r.arrival === 1), JSON.stringify(replies[0]));
+    assert.ok(
+      replies.every((r) => r.status === 'waiting' && r.arrival === 1),
+      JSON.stringify(replies[0]),
+    );
     await scripts.buy(id, 'v@x.io', settings);
     assert.equal(await redis.zcard(k.waiting), 2);
     assert.equal(await redis.zcard(k.queue), 0, 'nobody in the queue before the opening');
@@ -112,15 +122,29 @@ describe('Lua scripts: the waiting room', () => {
     const rows = await byArrival(id);
     assert.equal(rows.length, 300, 'everyone is in the sale once');
     const placed = rows.slice(0, 50);
-    assert.deepEqual(placed.map((r) => r.arrival), Array.from({ length: 50 }, (_, i) => i + 1), 'places 1..50');
+    assert.deepEqual(
+      placed.map((r) => r.arrival),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      'places 1..50',
+    );
     const order = placed.map((r) => r.email);
     assert.deepEqual([...order].sort(), [...room].sort(), 'the first 50 places are a permutation of the room');
     assert.notDeepEqual(order, room, 'and not their arrival order (the chance of that is 1/50!)');
     const late = rows.slice(50);
-    assert.ok(late.every((r) => r.arrival > 50), 'every later buyer arrives after the whole room');
+    assert.ok(
+      late.every((r) => r.arrival > 50),
+      'every later buyer arrives after the whole room',
+    );
     const lateByReply = buys.map((b, i) => ({ email: crowd[i]!, arrival: b.arrival! })).sort((a, b) => a.arrival - b.arrival);
-    assert.deepEqual(late.map((r) => r.email), lateByReply.map((r) => r.email), 'the crowd queues in its arrival order');
-    assert.ok(buys.every((b) => b.status === 'queued'), 'the 10 units went to the room, none to the crowd');
+    assert.deepEqual(
+      late.map((r) => r.email),
+      lateByReply.map((r) => r.email),
+      'the crowd queues in its arrival order',
+    );
+    assert.ok(
+      buys.every((b) => b.status === 'queued'),
+      'the 10 units went to the room, none to the crowd',
+    );
     const grants = (await redis.lrange(k.grants, 0, -1)).map(parseGrant);
     assert.equal(grants.length, 10);
     assert.deepEqual(grants.map((g) => g.email).sort(), order.slice(0, 10).sort(), 'granted: the first 10 places drawn');
@@ -146,12 +170,22 @@ describe('Lua scripts: the waiting room', () => {
     await scripts.step(id, room[2]!, 'cancel', settings);
     await start();
     const granted = await scripts.promote(id, settings, 100);
-    assert.deepEqual(granted.map((g) => [g.email, g.arrival]), [[room[0], 1], [room[1], 2], [room[3], 3]]);
+    assert.deepEqual(
+      granted.map((g) => [g.email, g.arrival]),
+      [
+        [room[0], 1],
+        [room[1], 2],
+        [room[3], 3],
+      ],
+    );
     const later = await scripts.buy(id, 'later@x.io', settings);
     assert.equal(later.status, 'queued');
     assert.equal(later.arrival, 9, 'after every ticket');
     const rows = await byArrival(id);
-    assert.deepEqual(rows.map((r) => r.email), [...room.filter((_, i) => i !== 2), 'later@x.io']);
+    assert.deepEqual(
+      rows.map((r) => r.email),
+      [...room.filter((_, i) => i !== 2), 'later@x.io'],
+    );
     assert.equal(await redis.hget(k.meta, 'roomMode'), 'fifo');
     assert.equal(await redis.hget(k.meta, 'roomSize'), '7');
   });
@@ -162,6 +196,14 @@ describe('Lua scripts: the waiting room', () => {
     await redis.hset(k.meta, 'startsAt', Date.now() - 2_000, 'endsAt', Date.now() - 1);
     assert.deepEqual(await scripts.close(id), emails(4, 'c'), 'the buyers who left, in their places');
     assert.equal(await redis.exists(k.waiting), 0);
-    assert.deepEqual((await redis.lrange(k.left, 0, -1)).map((l) => [parseLeft(l).arrival, parseLeft(l).outcome]), [[1, 'closed'], [2, 'closed'], [3, 'closed'], [4, 'closed']]);
+    assert.deepEqual(
+      (await redis.lrange(k.left, 0, -1)).map((l) => [parseLeft(l).arrival, parseLeft(l).outcome]),
+      [
+        [1, 'closed'],
+        [2, 'closed'],
+        [3, 'closed'],
+        [4, 'closed'],
+      ],
+    );
   });
 });

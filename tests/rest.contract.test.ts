@@ -64,7 +64,7 @@ function expectOk<T extends z.ZodType>(res: Res, status: number, schema: T): z.o
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   const parsed = schema.safeParse(res.json);
   assert.ok(parsed.success, `response does not match its schema: ${parsed.error?.message}\n${res.text}`);
-  return parsed.data as z.output<T>;
+  return parsed.data;
 }
 
 /** Asserts an error answer: status, code, and (for 400) the named fields. */
@@ -127,7 +127,11 @@ describe('REST API contract', () => {
       assert.equal(put.parameters[0].in, 'path');
       assert.equal(put.requestBody.content['application/json'].schema.properties.id, undefined, 'path params are not body fields');
       const create = doc.paths['/api/v1/flash-sales'].post.requestBody.content['application/json'].schema;
-      assert.deepEqual([create.properties.startsAt.type, create.properties.startsAt.format], ['string', 'date-time'], 'dates are ISO strings over REST');
+      assert.deepEqual(
+        [create.properties.startsAt.type, create.properties.startsAt.format],
+        ['string', 'date-time'],
+        'dates are ISO strings over REST',
+      );
       assert.equal(create.properties.startingQuantity.type, 'integer');
       assert.doesNotMatch(res.text, /mongodb:|redis:\/\/|127\.0\.0\.1/);
     });
@@ -151,7 +155,10 @@ describe('REST API contract', () => {
         assert.match(url, /^\/docs\/assets\//, `${url} is served by us`);
         const res = await api.call('GET', url);
         assert.equal(res.status, 200, url);
-        assert.match(res.headers.get('content-type') ?? '', url.endsWith('.js') ? /text\/javascript/ : url.endsWith('.css') ? /text\/css/ : /image\/png/);
+        assert.match(
+          res.headers.get('content-type') ?? '',
+          url.endsWith('.js') ? /text\/javascript/ : url.endsWith('.css') ? /text\/css/ : /image\/png/,
+        );
       }
       assert.match((await api.call('GET', '/docs/assets/init.js')).text, /SwaggerUIBundle\(/);
       expectError(await api.call('GET', '/docs/assets/package.json'), 404, 'NOT_FOUND');
@@ -177,7 +184,11 @@ describe('REST API contract', () => {
       const as = 'a@example.com';
       expectError(await api.call('POST', '/api/v1/orders/buy', { as, raw: big }), 413, 'PAYLOAD_TOO_LARGE');
       expectError(
-        await api.call('POST', '/api/v1/orders/buy', { as, raw: 'email=a@example.com', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        await api.call('POST', '/api/v1/orders/buy', {
+          as,
+          raw: 'email=a@example.com',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
         415,
         'UNSUPPORTED_MEDIA_TYPE',
       );
@@ -241,11 +252,19 @@ describe('REST API contract', () => {
       const password = `pw-${randomUUID()}`;
       await upsertAdmin(engine.deps, { email, password });
 
-      const ok = expectOk(await api.call('POST', '/api/v1/auth/sign-in', { body: { email: email.toUpperCase(), password } }), 200, S.ZSignInResponse);
+      const ok = expectOk(
+        await api.call('POST', '/api/v1/auth/sign-in', { body: { email: email.toUpperCase(), password } }),
+        200,
+        S.ZSignInResponse,
+      );
       assert.deepEqual(ok.user, { email, role: 'admin' });
       expectOk(await api.call('GET', '/api/v1/flash-sales', { token: ok.token }), 200, S.ZSaleListResponse);
 
-      expectError(await api.call('POST', '/api/v1/auth/sign-in', { body: { email, password: 'wrong-password' } }), 401, 'INVALID_CREDENTIALS');
+      expectError(
+        await api.call('POST', '/api/v1/auth/sign-in', { body: { email, password: 'wrong-password' } }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
       expectError(await api.call('POST', '/api/v1/auth/sign-in', { body: { email: uniqueEmail(), password } }), 401, 'INVALID_CREDENTIALS');
       expectError(await api.call('POST', '/api/v1/auth/sign-in', { body: { email: 'nope' } }), 400, 'INVALID_INPUT', ['email', 'password']);
     });
@@ -256,12 +275,19 @@ describe('REST API contract', () => {
       const sent = expectOk(await api.call('POST', '/api/v1/auth/shopper/code', { body: { email } }), 200, S.ZShopperCodeResponse);
       assert.equal(sent.email, email);
       const code = codeIn(await waitForMail(email, seen));
-      expectError(await api.call('POST', '/api/v1/auth/shopper/verify', { body: { email, code: code === '000000' ? '111111' : '000000' } }), 401, 'CODE_WRONG');
+      expectError(
+        await api.call('POST', '/api/v1/auth/shopper/verify', { body: { email, code: code === '000000' ? '111111' : '000000' } }),
+        401,
+        'CODE_WRONG',
+      );
       const ok = expectOk(await api.call('POST', '/api/v1/auth/shopper/verify', { body: { email, code } }), 200, S.ZSignInResponse);
       assert.deepEqual(ok.user, { email, role: 'shopper' });
       expectOk(await api.call('GET', '/api/v1/orders/by-email', { token: ok.token }), 200, S.ZByEmailResponse);
       expectError(await api.call('POST', '/api/v1/auth/shopper/verify', { body: { email, code } }), 401, 'CODE_USED');
-      expectError(await api.call('POST', '/api/v1/auth/shopper/code', { body: { email: 'nope', extra: 1 } }), 400, 'INVALID_INPUT', ['email', 'extra']);
+      expectError(await api.call('POST', '/api/v1/auth/shopper/code', { body: { email: 'nope', extra: 1 } }), 400, 'INVALID_INPUT', [
+        'email',
+        'extra',
+      ]);
       expectError(await api.call('POST', '/api/v1/auth/shopper/verify', { body: { email } }), 400, 'INVALID_INPUT', ['code']);
     });
 
@@ -331,10 +357,23 @@ describe('REST API contract', () => {
         'INVALID_INPUT',
         ['endsAt'],
       );
-      expectError(await api.call('PUT', '/api/v1/flash-sales/not-an-id', { token: adminToken, body: { name: 'x' } }), 400, 'INVALID_INPUT', ['id']);
-      expectError(await api.call('PUT', `/api/v1/flash-sales/${hex24()}`, { token: adminToken, body: { name: 'x' } }), 404, 'SALE_NOT_FOUND');
+      expectError(
+        await api.call('PUT', '/api/v1/flash-sales/not-an-id', { token: adminToken, body: { name: 'x' } }),
+        400,
+        'INVALID_INPUT',
+        ['id'],
+      );
+      expectError(
+        await api.call('PUT', `/api/v1/flash-sales/${hex24()}`, { token: adminToken, body: { name: 'x' } }),
+        404,
+        'SALE_NOT_FOUND',
+      );
 
-      const del = expectOk(await api.call('DELETE', `/api/v1/flash-sales/${created.id}`, { token: adminToken }), 200, S.ZDeleteSaleResponse);
+      const del = expectOk(
+        await api.call('DELETE', `/api/v1/flash-sales/${created.id}`, { token: adminToken }),
+        200,
+        S.ZDeleteSaleResponse,
+      );
       assert.equal(del.id, created.id);
       assert.equal(await FlashSale.exists({ _id: created.id }), null);
       expectError(await api.call('DELETE', `/api/v1/flash-sales/${created.id}`, { token: adminToken }), 404, 'SALE_NOT_FOUND');
@@ -345,7 +384,8 @@ describe('REST API contract', () => {
     it('pause (nothing granted, the queue keeps its order, holders still pay), resume, extend; refusals 404 / 409', async () => {
       const sale = await openSale(engine, 3);
       const [a, b, c] = [uniqueEmail('pa'), uniqueEmail('pb'), uniqueEmail('pc')];
-      const buy = async (email: string) => expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body: { email, flashSaleId: sale.id } }), 200, S.ZBuyResponse);
+      const buy = async (email: string) =>
+        expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body: { email, flashSaleId: sale.id } }), 200, S.ZBuyResponse);
       assert.equal((await buy(a)).status, 'ready');
 
       const paused = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/pause`, { token: adminToken }), 200, S.ZSaleItem);
@@ -358,19 +398,39 @@ describe('REST API contract', () => {
       assert.equal(cq.status, 'queued');
       assert.equal(cq.position, 2);
       // The holder keeps the hold and may pay.
-      expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: a, body: { email: a, flashSaleId: sale.id } }), 200, S.ZConfirmResponse);
+      expectOk(
+        await api.call('POST', '/api/v1/orders/confirm', { as: a, body: { email: a, flashSaleId: sale.id } }),
+        200,
+        S.ZConfirmResponse,
+      );
 
       const resumed = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/resume`, { token: adminToken }), 200, S.ZSaleItem);
       assert.equal(resumed.pausedAt, null);
       for (const email of [b, c]) {
-        await waitFor(async () => (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json.status === 'ready', 20_000, `${email} granted after resume`);
+        await waitFor(
+          async () =>
+            (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
+              .status === 'ready',
+          20_000,
+          `${email} granted after resume`,
+        );
       }
 
       const later = new Date(sale.endsAt.getTime() + 3_600_000).toISOString();
-      const extended = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: { endsAt: later } }), 200, S.ZSaleItem);
+      const extended = expectOk(
+        await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: { endsAt: later } }),
+        200,
+        S.ZSaleItem,
+      );
       assert.equal(extended.endsAt, later);
-      expectError(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: { endsAt: sale.endsAt.toISOString() } }), 409, 'SALE_LOCKED');
-      expectError(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: {} }), 400, 'INVALID_INPUT', ['endsAt']);
+      expectError(
+        await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: { endsAt: sale.endsAt.toISOString() } }),
+        409,
+        'SALE_LOCKED',
+      );
+      expectError(await api.call('POST', `/api/v1/flash-sales/${sale.id}/extend`, { token: adminToken, body: {} }), 400, 'INVALID_INPUT', [
+        'endsAt',
+      ]);
       const upcoming = await openSale(engine, 1, { startsInMs: 3_600_000, endsInMs: 7_200_000 });
       expectError(await api.call('POST', `/api/v1/flash-sales/${upcoming.id}/pause`, { token: adminToken }), 409, 'SALE_LOCKED');
       expectError(await api.call('POST', `/api/v1/flash-sales/${hex24()}/pause`, { token: adminToken }), 404, 'SALE_NOT_FOUND');
@@ -411,7 +471,11 @@ describe('REST API contract', () => {
 
       const ready = await waitFor(
         async () => {
-          const p = expectOk(await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }), 200, S.ZPositionResponse);
+          const p = expectOk(
+            await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }),
+            200,
+            S.ZPositionResponse,
+          );
           return p.status === 'ready' ? p : null;
         },
         20_000,
@@ -426,19 +490,31 @@ describe('REST API contract', () => {
       assert.equal(again.status, 'ready');
       assert.equal(again.queued, false);
 
-      const confirmed = expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body: { ...body, totalAmount: 1 } }), 200, S.ZConfirmResponse);
+      const confirmed = expectOk(
+        await api.call('POST', '/api/v1/orders/confirm', { as: email, body: { ...body, totalAmount: 1 } }),
+        200,
+        S.ZConfirmResponse,
+      );
       assert.equal(confirmed.order.userEmail, email);
       assert.equal(confirmed.order.totalAmount, 21, 'the sale price is charged, not the client total');
       assert.equal(confirmed.orderId, confirmed.order.id);
       const repeat = expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body }), 200, S.ZConfirmResponse);
       assert.equal(repeat.orderId, confirmed.orderId);
 
-      const after = expectOk(await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }), 200, S.ZPositionResponse);
+      const after = expectOk(
+        await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }),
+        200,
+        S.ZPositionResponse,
+      );
       assert.equal(after.status, 'none');
       assert.equal(after.detail, 'purchased');
       expectError(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 409, 'ALREADY_PURCHASED');
 
-      const mine = expectOk(await api.call('GET', `/api/v1/orders/by-email?email=${encodeURIComponent(email)}`, { as: email }), 200, S.ZByEmailResponse);
+      const mine = expectOk(
+        await api.call('GET', `/api/v1/orders/by-email?email=${encodeURIComponent(email)}`, { as: email }),
+        200,
+        S.ZByEmailResponse,
+      );
       assert.equal(mine.total, 1);
       assert.equal(mine.items[0]!.id, confirmed.orderId);
       assert.equal(mine.items[0]!.saleName, sale.name);
@@ -452,12 +528,18 @@ describe('REST API contract', () => {
       assert.equal(list.pageSize, 10, 'seed `limit` is accepted for pageSize');
       expectError(await api.call('GET', '/api/v1/orders/admin/list?page=0', { token: adminToken }), 400, 'INVALID_INPUT', ['page']);
 
-      const ov = expectOk(await api.call('GET', `/api/v1/orders/admin/queue/${sale.id}/overview`, { token: adminToken }), 200, S.ZQueueOverviewResponse);
+      const ov = expectOk(
+        await api.call('GET', `/api/v1/orders/admin/queue/${sale.id}/overview`, { token: adminToken }),
+        200,
+        S.ZQueueOverviewResponse,
+      );
       assert.equal(ov.sold, 1);
       assert.equal(ov.grantsTotal, 1);
       assert.equal(ov.fairness.inversions, 0);
       assert.equal(ov.reconciliation.balanced, true);
-      expectError(await api.call('GET', '/api/v1/orders/admin/queue/abc/overview', { token: adminToken }), 400, 'INVALID_INPUT', ['flashSaleId']);
+      expectError(await api.call('GET', '/api/v1/orders/admin/queue/abc/overview', { token: adminToken }), 400, 'INVALID_INPUT', [
+        'flashSaleId',
+      ]);
       expectError(await api.call('GET', `/api/v1/orders/admin/queue/${hex24()}/overview`, { token: adminToken }), 404, 'SALE_NOT_FOUND');
 
       const ledger = await FlashSale.findById(sale.id).lean();
@@ -473,7 +555,9 @@ describe('REST API contract', () => {
         ['POST', '/api/v1/orders/cancel'],
       ] as const) {
         expectError(await api.call(method, path, { as, body: {} }), 400, 'INVALID_INPUT', ['flashSaleId']);
-        expectError(await api.call(method, path, { as, body: { email: 'not-an-email', flashSaleId: sale.id } }), 400, 'INVALID_INPUT', ['email']);
+        expectError(await api.call(method, path, { as, body: { email: 'not-an-email', flashSaleId: sale.id } }), 400, 'INVALID_INPUT', [
+          'email',
+        ]);
         expectError(await api.call(method, path, { as, body: { email: as, flashSaleId: 'abc' } }), 400, 'INVALID_INPUT', ['flashSaleId']);
         expectError(await api.call(method, path, { as, body: { flashSaleId: sale.id, admin: true } }), 400, 'INVALID_INPUT', ['admin']);
         expectError(await api.call(method, path, { as, body: { email: 42, flashSaleId: sale.id } }), 400, 'INVALID_INPUT', ['email']);
@@ -490,16 +574,34 @@ describe('REST API contract', () => {
     it('409 when confirming without a hold, buying an unknown / not started / sold-out sale', async () => {
       const sale = await openSale(engine, 1);
       const email = uniqueEmail();
-      expectError(await api.call('POST', '/api/v1/orders/confirm', { as: email, body: { email, flashSaleId: sale.id } }), 409, 'NO_ACTIVE_HOLD');
-      expectError(await api.call('POST', '/api/v1/orders/buy', { as: email, body: { email, flashSaleId: hex24() } }), 404, 'SALE_NOT_FOUND');
+      expectError(
+        await api.call('POST', '/api/v1/orders/confirm', { as: email, body: { email, flashSaleId: sale.id } }),
+        409,
+        'NO_ACTIVE_HOLD',
+      );
+      expectError(
+        await api.call('POST', '/api/v1/orders/buy', { as: email, body: { email, flashSaleId: hex24() } }),
+        404,
+        'SALE_NOT_FOUND',
+      );
 
       const later = await openSale(engine, 1, { startsInMs: 3_600_000, endsInMs: 7_200_000 });
-      expectError(await api.call('POST', '/api/v1/orders/buy', { as: email, body: { email, flashSaleId: later.id } }), 409, 'SALE_NOT_STARTED');
+      expectError(
+        await api.call('POST', '/api/v1/orders/buy', { as: email, body: { email, flashSaleId: later.id } }),
+        409,
+        'SALE_NOT_STARTED',
+      );
 
       // Sell the one unit, then a newcomer is told it is sold out.
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(async () => (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json.status === 'ready', 20_000, 'hold');
+      await waitFor(
+        async () =>
+          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
+            .status === 'ready',
+        20_000,
+        'hold',
+      );
       expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body }), 200, S.ZConfirmResponse);
       expectError(await api.call('POST', '/api/v1/orders/buy', { as: uniqueEmail(), body: { flashSaleId: sale.id } }), 409, 'SOLD_OUT');
       const pub = expectOk(await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`), 200, S.ZPublicSaleResponse);
@@ -516,7 +618,13 @@ describe('REST API contract', () => {
       const email = uniqueEmail();
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(async () => (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json.status === 'ready', 20_000, 'hold');
+      await waitFor(
+        async () =>
+          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
+            .status === 'ready',
+        20_000,
+        'hold',
+      );
       // Redis granted a hold, but MongoDB (the source of truth) has nothing left.
       await FlashSale.updateOne({ _id: sale.id }, { $set: { currentQuantity: 0 } });
       const origError = console.error;
@@ -534,7 +642,13 @@ describe('REST API contract', () => {
       const email = uniqueEmail();
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(async () => (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json.status === 'ready', 20_000, 'hold');
+      await waitFor(
+        async () =>
+          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
+            .status === 'ready',
+        20_000,
+        'hold',
+      );
       const c = expectOk(await api.call('POST', '/api/v1/orders/cancel', { as: email, body }), 200, S.ZCancelResponse);
       // The answer is the buyer's state after the cancel, and the unit is back at once.
       assert.equal(c.cancelled, true);
@@ -542,14 +656,23 @@ describe('REST API contract', () => {
       assert.equal(c.detail, 'cancelled');
       assert.equal(c.hasActiveHold, false);
       assert.equal(c.available, 1);
-      const p = (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json;
+      const p = (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }))
+        .json;
       assert.equal(p.detail, 'cancelled');
-      const pub = await waitFor(async () => {
-        const r = (await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`)).json;
-        return r.meta.available === 1 ? r : null;
-      }, 5_000, 'unit back in stock (the public status is cached for 250 ms)');
+      const pub = await waitFor(
+        async () => {
+          const r = (await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`)).json;
+          return r.meta.available === 1 ? r : null;
+        },
+        5_000,
+        'unit back in stock (the public status is cached for 250 ms)',
+      );
       assert.equal(pub.meta.soldOut, false);
-      expectError(await api.call('POST', '/api/v1/orders/cancel', { as: uniqueEmail(), body: { flashSaleId: sale.id } }), 404, 'NOT_IN_QUEUE');
+      expectError(
+        await api.call('POST', '/api/v1/orders/cancel', { as: uniqueEmail(), body: { flashSaleId: sale.id } }),
+        404,
+        'NOT_IN_QUEUE',
+      );
     });
   });
 
@@ -579,9 +702,30 @@ describe('REST API contract', () => {
     // Keeps this file honest when a route is added: list the operation ids exercised here (rate
     // limits of every limited route: ratelimit.test.ts).
     const covered = new Set([
-      'getPublicSale', 'challenge', 'buy', 'position', 'confirm', 'cancel', 'ordersByEmail', 'signIn', 'requestShopperCode', 'verifyShopperCode', 'listSales',
-      'createSale', 'updateSale', 'deleteSale', 'pauseSale', 'resumeSale', 'extendSale', 'adminListOrders', 'queueOverview', 'health',
+      'getPublicSale',
+      'challenge',
+      'buy',
+      'position',
+      'confirm',
+      'cancel',
+      'ordersByEmail',
+      'signIn',
+      'requestShopperCode',
+      'verifyShopperCode',
+      'listSales',
+      'createSale',
+      'updateSale',
+      'deleteSale',
+      'pauseSale',
+      'resumeSale',
+      'extendSale',
+      'adminListOrders',
+      'queueOverview',
+      'health',
     ]);
-    assert.deepEqual(routes.map((r) => r.operationId).filter((id) => !covered.has(id)), []);
+    assert.deepEqual(
+      routes.map((r) => r.operationId).filter((id) => !covered.has(id)),
+      [],
+    );
   });
 });

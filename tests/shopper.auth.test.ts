@@ -60,7 +60,10 @@ describe('verified shoppers: sign-in codes by mail', () => {
     assert.ok(stored.hash && !stored.hash.includes(c), 'a hash, not the code');
     assert.doesNotMatch(JSON.stringify(stored), new RegExp(c));
     const ttl = await engine.deps.redis.pttl(signInCodeKey(email));
-    assert.ok(ttl > env.SHOPPER_CODE_TTL_SECONDS * 1000 && ttl <= (env.SHOPPER_CODE_TTL_SECONDS + 3600) * 1000, `key TTL ${ttl} ms: the code's life plus an hour`);
+    assert.ok(
+      ttl > env.SHOPPER_CODE_TTL_SECONDS * 1000 && ttl <= (env.SHOPPER_CODE_TTL_SECONDS + 3600) * 1000,
+      `key TTL ${ttl} ms: the code's life plus an hour`,
+    );
 
     const wrong = await verify(email, other(c));
     assert.equal(wrong.status, 401, wrong.text);
@@ -92,14 +95,17 @@ describe('verified shoppers: sign-in codes by mail', () => {
     // 20 wrong tries at once: exactly maxTries are counted; the last of them kills the code.
     const answers = await Promise.all(Array.from({ length: 20 }, () => verify(email, other(c))));
     const codes = answers.map(code);
-    assert.ok(answers.every((a) => a.status === 401), answers.map((a) => a.status).join(','));
+    assert.ok(
+      answers.every((a) => a.status === 401),
+      answers.map((a) => a.status).join(','),
+    );
     const wrong = codes.filter((x) => x === 'CODE_WRONG').length;
     assert.equal(wrong, env.SHOPPER_CODE_MAX_TRIES - 1, `wrong answers: ${codes.join(',')}`);
     assert.equal(codes.filter((x) => x === 'CODE_DEAD').length, 20 - wrong);
     const late = await verify(email, c);
     assert.equal(code(late), 'CODE_DEAD', late.text);
     assert.equal(restMessage(late), 'Too many wrong tries: this code no longer works. Send a new code');
-    assert.equal((await engine.deps.redis.hget(signInCodeKey(email), 'tries')), String(env.SHOPPER_CODE_MAX_TRIES));
+    assert.equal(await engine.deps.redis.hget(signInCodeKey(email), 'tries'), String(env.SHOPPER_CODE_MAX_TRIES));
 
     // A new code works again.
     const fresh = await requestCode(app.base, email);
@@ -167,8 +173,13 @@ describe('verified shoppers: sign-in codes by mail', () => {
     console.error = () => {}; // the cause is logged; keep the output clean
     try {
       await assert.rejects(
-        sendSignInCode(engine.deps, { email: uniqueEmail('nomail') }, { send: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.9:587')) }),
-        (err: Error & { kind?: string }) => err.kind === 'SERVICE_UNAVAILABLE' && /could not be sent/.test(err.message) && !/ECONNREFUSED/.test(err.message),
+        sendSignInCode(
+          engine.deps,
+          { email: uniqueEmail('nomail') },
+          { send: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.9:587')) },
+        ),
+        (err: Error & { kind?: string }) =>
+          err.kind === 'SERVICE_UNAVAILABLE' && /could not be sent/.test(err.message) && !/ECONNREFUSED/.test(err.message),
       );
     } finally {
       console.error = origError;

@@ -59,7 +59,10 @@ describe('shopper sign-in settings', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ SHOPPER_AUTH: 'maybe' }, /^SHOPPER_AUTH: .*"open"\|"verified"/],
       [{ SMTP_URL: 'mail.example.com:25' }, /^SMTP_URL: must start with smtp:\/\/ or smtps:\/\/$/],
-      [{ SMTP_FROM: 'Shop <not an address>' }, /^SMTP_FROM must be an email address, or a name and one: Flash Sale <no-reply@example.com>$/],
+      [
+        { SMTP_FROM: 'Shop <not an address>' },
+        /^SMTP_FROM must be an email address, or a name and one: Flash Sale <no-reply@example.com>$/,
+      ],
       [{ ALLOW_OPEN_SHOPPERS: 'yes' }, /^ALLOW_OPEN_SHOPPERS: .*"true"/],
       [{ SHOPPER_CODE_TTL_SECONDS: '2' }, /^SHOPPER_CODE_TTL_SECONDS: .*>=5/],
     ];
@@ -74,7 +77,14 @@ describe('shopper sign-in settings', () => {
     const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
     const run = (entry: string, extra: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXTAUTH_SECRET: strong, NEXT_TELEMETRY_DISABLED: '1', WORKER_METRICS_PORT: '0', PORT: '1' };
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          NODE_ENV: 'production',
+          NEXTAUTH_SECRET: strong,
+          NEXT_TELEMETRY_DISABLED: '1',
+          WORKER_METRICS_PORT: '0',
+          PORT: '1',
+        };
         for (const name of ['SMTP_URL', 'SHOPPER_AUTH', 'ALLOW_OPEN_SHOPPERS']) delete env[name];
         const child = spawn(tsx, [entry], { cwd: repoRoot, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';

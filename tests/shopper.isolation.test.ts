@@ -61,7 +61,11 @@ describe('shoppers act only for themselves', () => {
     for (const s of [paidSale, sale]) {
       const bought = await app.call('POST', '/api/v1/orders/buy', { token: b.token, body: { flashSaleId: s.id } });
       assert.equal(bought.status, 200, bought.text);
-      await waitFor(async () => (await app.call('GET', `/api/v1/orders/position?flashSaleId=${s.id}`, { token: b.token })).json.status === 'ready', 20_000, 'B holds');
+      await waitFor(
+        async () => (await app.call('GET', `/api/v1/orders/position?flashSaleId=${s.id}`, { token: b.token })).json.status === 'ready',
+        20_000,
+        'B holds',
+      );
     }
     assert.equal((await app.call('POST', '/api/v1/orders/confirm', { token: b.token, body: { flashSaleId: paidSale.id } })).status, 200);
     // Let the engine settle (B's hold workflow, the sale workflow's first tick), then freeze.
@@ -87,7 +91,12 @@ describe('shoppers act only for themselves', () => {
     // tRPC: byEmail names B (403); the purchase procedures have no email field at all.
     const byEmail = await app.trpc('query', 'orders.byEmail', { email: b.email }, { token: a.token });
     assert.equal(byEmail.status, 403, byEmail.text);
-    for (const [kind, path] of [['query', 'orders.position'], ['mutation', 'orders.confirm'], ['mutation', 'orders.cancel'], ['mutation', 'orders.buy']] as const) {
+    for (const [kind, path] of [
+      ['query', 'orders.position'],
+      ['mutation', 'orders.confirm'],
+      ['mutation', 'orders.cancel'],
+      ['mutation', 'orders.buy'],
+    ] as const) {
       const r = await app.trpc(kind, path, { flashSaleId: sale.id, email: b.email }, { token: a.token });
       assert.equal(r.status, 400, `${path}: ${r.text}`);
       assert.equal(trpcMessage(r), 'email is not a known field');
@@ -108,7 +117,7 @@ describe('shoppers act only for themselves', () => {
     assert.equal(theirs.json.total, 1);
   });
 
-  it('an admin may read anyone\'s orders, but cannot buy or confirm as a shopper', async () => {
+  it("an admin may read anyone's orders, but cannot buy or confirm as a shopper", async () => {
     const sale = await openSale(engine, 1);
     const adminToken = await issueToken(admin);
     const B = encodeURIComponent(b.email);

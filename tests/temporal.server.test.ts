@@ -59,7 +59,12 @@ describe('private Temporal servers survive SIGKILL', () => {
 
         const taskQueue = `timer-${randomUUID().slice(0, 8)}`;
         const workerConnection = await NativeConnection.connect({ address: server.address });
-        const worker = await Worker.create({ connection: workerConnection, namespace: server.namespace, taskQueue, workflowBundle: bundle });
+        const worker = await Worker.create({
+          connection: workerConnection,
+          namespace: server.namespace,
+          taskQueue,
+          workflowBundle: bundle,
+        });
         const running = worker.run();
         const clientConnection = await Connection.connect({ address: server.address });
         const client = new Client({ connection: clientConnection, namespace: server.namespace });
@@ -80,7 +85,9 @@ describe('private Temporal servers survive SIGKILL', () => {
           let timer: NodeJS.Timeout | undefined;
           const result = await Promise.race([
             handle.result(),
-            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('workflow did not complete within 60 s of the restart')), 60_000))),
+            new Promise(
+              (_, reject) => (timer = setTimeout(() => reject(new Error('workflow did not complete within 60 s of the restart')), 60_000)),
+            ),
           ]).finally(() => clearTimeout(timer));
           assert.equal(result, 'fired');
           const fired = await eventTime(client, workflowId, 'fired');

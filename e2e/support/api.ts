@@ -46,7 +46,10 @@ async function powFor(req: APIRequestContext): Promise<{ altcha?: string }> {
   if (!required) return {};
   const solution = await solveChallenge({ challenge, deriveKey });
   if (!solution) throw new Error('the proof-of-work challenge could not be solved');
-  const payload = { challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution: { counter: solution.counter, derivedKey: solution.derivedKey } };
+  const payload = {
+    challenge: { parameters: challenge.parameters, signature: challenge.signature },
+    solution: { counter: solution.counter, derivedKey: solution.derivedKey },
+  };
   return { altcha: Buffer.from(JSON.stringify(payload)).toString('base64') };
 }
 
@@ -107,7 +110,15 @@ export async function adminApi(): Promise<Api & { dispose: () => Promise<void> }
 /** A sale created through the admin API; times are relative to now. */
 export async function createSale(
   api: Api,
-  opts: { quantity: number; price?: number; startsInSec?: number; endsInSec?: number; name?: string; description?: string; preQueue?: 'random' | 'fifo' },
+  opts: {
+    quantity: number;
+    price?: number;
+    startsInSec?: number;
+    endsInSec?: number;
+    name?: string;
+    description?: string;
+    preQueue?: 'random' | 'fifo';
+  },
 ) {
   const now = Date.now();
   return api.createSale({

@@ -82,9 +82,7 @@ export const test = base.extend<{
       await use(guard);
       if (guard.problems.length) {
         await testInfo.attach('console-errors', { body: JSON.stringify(guard.problems, null, 2), contentType: 'application/json' });
-        throw new Error(
-          `console errors on the page:\n${guard.problems.map((p) => `  [${p.kind}] ${p.url}: ${p.text}`).join('\n')}`,
-        );
+        throw new Error(`console errors on the page:\n${guard.problems.map((p) => `  [${p.kind}] ${p.url}: ${p.text}`).join('\n')}`);
       }
     },
     { auto: true },

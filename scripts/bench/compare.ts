@@ -25,7 +25,8 @@ export interface Comparison {
 const LABEL: Record<TemporalKind, string> = { dev: 'dev server (SQLite)', postgres: 'server on PostgreSQL' };
 
 /** CPU groups under one name whichever server ran (the Temporal server's group is named after its kind). */
-const cpuRowName = (group: string) => (group.startsWith('Temporal') ? 'Temporal server' : group.startsWith('PostgreSQL') ? "PostgreSQL (the server's databases)" : group);
+const cpuRowName = (group: string) =>
+  group.startsWith('Temporal') ? 'Temporal server' : group.startsWith('PostgreSQL') ? "PostgreSQL (the server's databases)" : group;
 
 export function compare(reports: BenchReport[], command: string): Comparison {
   const rows: ComparisonRow[] = [];
@@ -47,8 +48,14 @@ export function compare(reports: BenchReport[], command: string): Comparison {
       return `${int(count)}, ${ms(top.p50)} / ${ms(top.p95)}${ws.length > 1 ? ` (${top.op})` : ''}`;
     });
   }
-  row('confirm p50 / p95 / p99, server side', (r) => `${ms(r.results.confirmMs.server.p50)} / ${ms(r.results.confirmMs.server.p95)} / ${ms(r.results.confirmMs.server.p99)}`);
-  row('confirm p50 / p95 / p99, client side', (r) => `${ms(r.results.confirmMs.client.p50)} / ${ms(r.results.confirmMs.client.p95)} / ${ms(r.results.confirmMs.client.p99)}`);
+  row(
+    'confirm p50 / p95 / p99, server side',
+    (r) => `${ms(r.results.confirmMs.server.p50)} / ${ms(r.results.confirmMs.server.p95)} / ${ms(r.results.confirmMs.server.p99)}`,
+  );
+  row(
+    'confirm p50 / p95 / p99, client side',
+    (r) => `${ms(r.results.confirmMs.client.p50)} / ${ms(r.results.confirmMs.client.p95)} / ${ms(r.results.confirmMs.client.p99)}`,
+  );
   row('buy p95, client / server side', (r) => `${ms(r.results.buyMs.client.p95)} / ${ms(r.results.buyMs.server.p95)}`);
   row('buy-to-paid median / p95', (r) => `${ms(r.results.buyToPaidMs.p50)} / ${ms(r.results.buyToPaidMs.p95)}`);
   row('hold-to-confirm median / p95', (r) => `${ms(r.results.holdToConfirmMs.p50)} / ${ms(r.results.holdToConfirmMs.p95)}`);
@@ -57,7 +64,9 @@ export function compare(reports: BenchReport[], command: string): Comparison {
     return `${num(a.allBuyers.perBuyer.actions)} / ${num(a.groups.paid?.perBuyer.actions ?? NaN)} / ${num(a.groups['never got a unit']?.perBuyer.actions ?? NaN)}`;
   });
   row('workflow tasks per buyer', (r) => num(r.temporalActions.allBuyers.perBuyer.workflowTasks));
-  row('Temporal actions, total (buyers + sale workflow)', (r) => int(r.temporalActions.allBuyers.total.actions + r.temporalActions.saleWorkflow.actions));
+  row('Temporal actions, total (buyers + sale workflow)', (r) =>
+    int(r.temporalActions.allBuyers.total.actions + r.temporalActions.saleWorkflow.actions),
+  );
   // The PostgreSQL-backed run has every group the dev run has, and one more: its order leads.
   const groups = [...new Set([...reports].reverse().flatMap((r) => Object.keys(r.engine.cpuPercentOfOneCore).map(cpuRowName)))];
   for (const g of groups) {
@@ -66,7 +75,9 @@ export function compare(reports: BenchReport[], command: string): Comparison {
       return hit ? `${hit.avg.toFixed(0)}% / ${hit.max.toFixed(0)}%` : '-';
     });
   }
-  for (const g of [...new Set([...reports].reverse().flatMap((r) => Object.keys(r.costs.cpuSec).map(cpuRowName)))].filter((g) => /Temporal|PostgreSQL|worker/.test(g))) {
+  for (const g of [...new Set([...reports].reverse().flatMap((r) => Object.keys(r.costs.cpuSec).map(cpuRowName)))].filter((g) =>
+    /Temporal|PostgreSQL|worker/.test(g),
+  )) {
     row(`CPU per buyer, ${g}`, (r) => {
       const hit = Object.entries(r.costs.cpuSec).find(([k]) => cpuRowName(k) === g)?.[1];
       return hit ? `${num(hit.perBuyerMs)} ms` : '-';
@@ -81,7 +92,10 @@ export function compare(reports: BenchReport[], command: string): Comparison {
   }
   row('requests per second (k6)', (r) => int(r.results.reqPerSec));
   row('failed requests / refused confirms', (r) => `${pct(r.results.failureRate)} / ${int(r.results.confirmFailures)}`);
-  row('paid / stock, oversold, overtakes', (r) => `${r.results.paidOrders} / ${r.results.stock}, ${r.results.oversell}, ${r.results.overtakes}`);
+  row(
+    'paid / stock, oversold, overtakes',
+    (r) => `${r.results.paidOrders} / ${r.results.stock}, ${r.results.oversell}, ${r.results.overtakes}`,
+  );
   row("issue 8's targets met", (r) => `${r.targets.filter((t) => t.met).length} of ${r.targets.length}`);
 
   const first = reports[0]!;
@@ -100,7 +114,10 @@ export function comparisonMarkdown(c: Comparison, reports: BenchReport[]): strin
   const s = reports[0]!.settings;
   const lines: string[] = [];
   const out = (...l: string[]) => lines.push(...l);
-  out(`# Flash-sale benchmark, ${s.shopperAuth} shoppers: Temporal dev server vs the server on PostgreSQL, ${c.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
+  out(
+    `# Flash-sale benchmark, ${s.shopperAuth} shoppers: Temporal dev server vs the server on PostgreSQL, ${c.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+  );
   out(
     `The same scenario (${s.vus.toLocaleString('en-US')} VUs, ${s.stock.toLocaleString('en-US')} units, ${s.durationSec} s) run twice in one command, one server after the other, ` +
       `each with a fresh stack (${reports.map((r) => `${LABEL[r.settings.temporalServer]}: ${r.settings.services}`).join('; ')}). ` +
@@ -116,7 +133,14 @@ export function comparisonMarkdown(c: Comparison, reports: BenchReport[]): strin
     '',
   );
   for (const r of reports) {
-    out(`## ${LABEL[r.settings.temporalServer]}: targets`, '', ...targetsTable(r), '', `Full report: [${r.settings.temporalServer}/report.md](${r.settings.temporalServer}/report.md).`, '');
+    out(
+      `## ${LABEL[r.settings.temporalServer]}: targets`,
+      '',
+      ...targetsTable(r),
+      '',
+      `Full report: [${r.settings.temporalServer}/report.md](${r.settings.temporalServer}/report.md).`,
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -53,14 +53,18 @@ type Overview = {
   reconciliation: { balanced: boolean };
 };
 
-export type RunFigures = Pick<BenchReport, 'results' | 'engine' | 'timeline' | 'temporalActions' | 'costs' | 'targets' | 'verifiedShoppers'>;
+export type RunFigures = Pick<
+  BenchReport,
+  'results' | 'engine' | 'timeline' | 'temporalActions' | 'costs' | 'targets' | 'verifiedShoppers'
+>;
 
 /**
  * The app's share of a k6 metric: in verified runs every request is tagged target:app or
  * target:mailbox (k6 reading the codes from Mailpit), and the submetric of the app's is the one
  * to report; open runs have only the app's requests, and the metric itself.
  */
-export const appMetric = (mt: K6Summary['metrics'], name: string): Record<string, number> | undefined => mt[`${name}{target:app}`] ?? mt[name];
+export const appMetric = (mt: K6Summary['metrics'], name: string): Record<string, number> | undefined =>
+  mt[`${name}{target:app}`] ?? mt[name];
 
 /** Verified shoppers' figures from k6's summary and the app's histogram. */
 export function verifiedFigures(mt: K6Summary['metrics'], appDelta: Sample[]): NonNullable<BenchReport['verifiedShoppers']> {
@@ -78,7 +82,11 @@ export function verifiedFigures(mt: K6Summary['metrics'], appDelta: Sample[]): N
     challengeMs: { client: latency(mt['http_req_duration{name:challenge}']), server: routeLatency(appDelta, CHALLENGE_ROUTE) },
     powSolveMs: latency(mt.fs_t_pow_solve),
     buysRefusedByBotDefence: counter('fs_buy_refused_pow'),
-    mailbox: { requests: mailboxCount, failureRate: mailboxCount ? mailboxFailed / mailboxCount : 0, searchMs: latency(mt['http_req_duration{name:mailbox_search}']) },
+    mailbox: {
+      requests: mailboxCount,
+      failureRate: mailboxCount ? mailboxFailed / mailboxCount : 0,
+      searchMs: latency(mt['http_req_duration{name:mailbox_search}']),
+    },
   };
 }
 
@@ -135,7 +143,9 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
     p95: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.95, { op })),
     p99: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.99, { op })),
   }));
-  const activities = [...new Set(workerDelta.filter((s) => s.name === 'flashsale_worker_activity_duration_seconds_count').map((s) => s.labels.activity!))];
+  const activities = [
+    ...new Set(workerDelta.filter((s) => s.name === 'flashsale_worker_activity_duration_seconds_count').map((s) => s.labels.activity!)),
+  ];
   const activityMs = activities
     .map((activity) => ({
       activity,
@@ -147,7 +157,11 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
       errors: sum(workerDelta, 'flashsale_worker_activity_duration_seconds_count', { activity, outcome: 'error' }),
     }))
     .filter((a) => a.count > 0);
-  const routes = [...new Set(appDelta.filter((s) => s.name === 'flashsale_http_request_duration_seconds_count' && s.value > 0).map((s) => s.labels.route!))];
+  const routes = [
+    ...new Set(
+      appDelta.filter((s) => s.name === 'flashsale_http_request_duration_seconds_count' && s.value > 0).map((s) => s.labels.route!),
+    ),
+  ];
   const serverLatencyMs = routes.map((route) => ({ route, ...routeLatency(appDelta, route) })).sort((a, b) => b.count - a.count);
   const appRequests = sum(appDelta, 'flashsale_http_request_duration_seconds_count');
   const lag = run.metrics.appAfter.find((s) => s.name === 'nodejs_eventloop_lag_p99_seconds');
@@ -237,7 +251,11 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
     confirmFailures: counter('fs_confirm_failed'),
     giveUps: counter('fs_give_ups'),
     rateLimited: counter('fs_rate_limited'),
-    holdsPerSec: { average: grantWindowSec > 0 ? grantTimes.length / grantWindowSec : grantTimes.length, peak: Math.max(0, ...perSecond.values()), grantWindowSec },
+    holdsPerSec: {
+      average: grantWindowSec > 0 ? grantTimes.length / grantWindowSec : grantTimes.length,
+      peak: Math.max(0, ...perSecond.values()),
+      grantWindowSec,
+    },
     stock,
     paidOrders,
     unitsSoldMongo: sold,
@@ -264,7 +282,9 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
       serverLatencyMs,
       cpuPercentOfOneCore: {
         ...Object.fromEntries(Object.entries(load.groups).map(([g, v]) => [g, stats(v)])),
-        'everything else on the machine': stats(load.machine.map((m, i) => Math.max(0, m * cores - Object.values(load.groups).reduce((a, g) => a + (g[i] ?? 0), 0)))),
+        'everything else on the machine': stats(
+          load.machine.map((m, i) => Math.max(0, m * cores - Object.values(load.groups).reduce((a, g) => a + (g[i] ?? 0), 0))),
+        ),
       },
       machineCpuPercent: stats(load.machine),
       eventLoopLagP99Ms: lag ? lag.value * 1000 : null,

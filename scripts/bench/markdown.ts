@@ -46,12 +46,19 @@ export function actionsTable(rows: [string, number | string, ActionCounts][]): s
   return [
     `| buyers | count | ${ACTION_COLUMNS.map(([, h]) => h).join(' | ')} |`,
     `| --- | ---: | ${ACTION_COLUMNS.map(() => '---:').join(' | ')} |`,
-    ...rows.map(([name, n, c]) => `| ${name} | ${typeof n === 'number' ? int(n) : n} | ${ACTION_COLUMNS.map(([k]) => (k === 'actions' ? `**${num(c[k])}**` : num(c[k]))).join(' | ')} |`),
+    ...rows.map(
+      ([name, n, c]) =>
+        `| ${name} | ${typeof n === 'number' ? int(n) : n} | ${ACTION_COLUMNS.map(([k]) => (k === 'actions' ? `**${num(c[k])}**` : num(c[k]))).join(' | ')} |`,
+    ),
   ];
 }
 
 export function targetsTable(r: BenchReport): string[] {
-  return ['| target (issue 8) | measured | met |', '| --- | ---: | :---: |', ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`)];
+  return [
+    '| target (issue 8) | measured | met |',
+    '| --- | ---: | :---: |',
+    ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`),
+  ];
 }
 
 /** The shoppers of a run, in the words of the report's header. */
@@ -78,7 +85,7 @@ export function verifiedSection(r: BenchReport): string[] {
   return [
     '## Verified shoppers',
     '',
-    'Each shopper signed in before buying: `POST /auth/shopper/code`; its mail found through Mailpit\'s API (a search polled with backoff until the mail is there) and the code read from its text; ' +
+    "Each shopper signed in before buying: `POST /auth/shopper/code`; its mail found through Mailpit's API (a search polled with backoff until the mail is there) and the code read from its text; " +
       '`POST /auth/shopper/verify` for a bearer token. Then a challenge (`GET /challenge`) solved in the VU and sent with the buy in `X-Altcha`; buy, position and confirm carry the token and no email. ' +
       `Mail: ${s.mail ?? 'n/a'}. ` +
       "The run's other figures (targets, requests per second, latency, failures) count the app's requests only: k6's requests to Mailpit are tagged apart.",
@@ -135,30 +142,48 @@ export function markdown(r: BenchReport): string {
 
   out('## Targets', '', ...targetsTable(r), '');
   const met = r.targets.filter((t) => t.met).length;
-  out(`${met} of ${r.targets.length} targets met. Server-side figures are the app's histogram \`flashsale_http_request_duration_seconds\`, interpolated within its buckets; client-side ones are k6's.`, '');
+  out(
+    `${met} of ${r.targets.length} targets met. Server-side figures are the app's histogram \`flashsale_http_request_duration_seconds\`, interpolated within its buckets; client-side ones are k6's.`,
+    '',
+  );
   out(...verifiedSection(r));
 
   out('## Before the engine rewrite', '');
   out(`The same scenario when a confirm was a workflow Update (${b.source}).`, '');
   out('| figure | this run | before the rewrite |', '| --- | ---: | ---: |');
-  out(`| confirm p50 / p95 / p99, client side | ${ms(x.confirmMs.client.p50)} / ${ms(x.confirmMs.client.p95)} / ${ms(x.confirmMs.client.p99)} | ${ms(b.confirmClientMs.p50)} / ${ms(b.confirmClientMs.p95)} / ${ms(b.confirmClientMs.p99)} |`);
-  out(`| confirm p50 / p95 / p99, server side | ${ms(x.confirmMs.server.p50)} / ${ms(x.confirmMs.server.p95)} / ${ms(x.confirmMs.server.p99)} | ${ms(b.confirmServerMs.p50)} / ${ms(b.confirmServerMs.p95)} / ${ms(b.confirmServerMs.p99)} |`);
-  out(`| buy p95, client / server side | ${ms(x.buyMs.client.p95)} / ${ms(x.buyMs.server.p95)} | ${ms(b.buyClientP95Ms)} / ${ms(b.buyServerP95Ms)} |`);
+  out(
+    `| confirm p50 / p95 / p99, client side | ${ms(x.confirmMs.client.p50)} / ${ms(x.confirmMs.client.p95)} / ${ms(x.confirmMs.client.p99)} | ${ms(b.confirmClientMs.p50)} / ${ms(b.confirmClientMs.p95)} / ${ms(b.confirmClientMs.p99)} |`,
+  );
+  out(
+    `| confirm p50 / p95 / p99, server side | ${ms(x.confirmMs.server.p50)} / ${ms(x.confirmMs.server.p95)} / ${ms(x.confirmMs.server.p99)} | ${ms(b.confirmServerMs.p50)} / ${ms(b.confirmServerMs.p95)} / ${ms(b.confirmServerMs.p99)} |`,
+  );
+  out(
+    `| buy p95, client / server side | ${ms(x.buyMs.client.p95)} / ${ms(x.buyMs.server.p95)} | ${ms(b.buyClientP95Ms)} / ${ms(b.buyServerP95Ms)} |`,
+  );
   out(`| buy-to-paid median (k6 \`fs_t_journey\`) | ${ms(x.buyToPaidMs.p50)} | ${ms(b.buyToPaidP50Ms)} |`);
-  out(`| hold-to-confirm median / p95 | ${ms(x.holdToConfirmMs.p50)} / ${ms(x.holdToConfirmMs.p95)} | ${ms(b.holdToConfirmMs.p50)} / ${ms(b.holdToConfirmMs.p95)} |`);
-  out(`| Temporal actions per buyer | ${num(a.allBuyers.perBuyer.actions)} | ~${b.temporalActionsPerBuyer} (${b.temporalActionsNote}) |`, '');
+  out(
+    `| hold-to-confirm median / p95 | ${ms(x.holdToConfirmMs.p50)} / ${ms(x.holdToConfirmMs.p95)} | ${ms(b.holdToConfirmMs.p50)} / ${ms(b.holdToConfirmMs.p95)} |`,
+  );
+  out(
+    `| Temporal actions per buyer | ${num(a.allBuyers.perBuyer.actions)} | ~${b.temporalActionsPerBuyer} (${b.temporalActionsNote}) |`,
+    '',
+  );
 
   out('## Against the original system', '');
   if (s.shopperAuth === 'verified') {
     out("The original system's shoppers did not sign in or solve a proof of work: this run's shoppers do more for each buy.", '');
   }
   out(`| figure | this run | original (${ORIGINAL.vus} VUs) | better? |`, '| --- | ---: | ---: | :---: |');
-  out(`| requests per second (k6 \`http_reqs\` rate) | ${int(x.reqPerSec)} | ${int(ORIGINAL.reqPerSec)} | ${verdict(x.reqPerSec > ORIGINAL.reqPerSec)} |`);
+  out(
+    `| requests per second (k6 \`http_reqs\` rate) | ${int(x.reqPerSec)} | ${int(ORIGINAL.reqPerSec)} | ${verdict(x.reqPerSec > ORIGINAL.reqPerSec)} |`,
+  );
   out(`| p95 latency | ${ms(x.latencyMs.p95)} | ${ms(ORIGINAL.p95Ms)} | ${verdict(x.latencyMs.p95 < ORIGINAL.p95Ms)} |`);
   out(`| p99 latency | ${ms(x.latencyMs.p99)} | ${ms(ORIGINAL.p99Ms)} | ${verdict(x.latencyMs.p99 < ORIGINAL.p99Ms)} |`);
   out(`| failed requests | ${pct(x.failureRate)} | ${pct(ORIGINAL.failureRate)} | ${verdict(x.failureRate < 0.01)} (< 1%) |`);
   out(`| buy-to-hold median | ${ms(x.buyToHoldMs.p50)} | ${ms(ORIGINAL.buyToHoldMedMs)} | ${verdict(x.buyToHoldMs.p50 < 1000)} (< 1 s) |`);
-  out(`| buy-to-hold p95 | ${ms(x.buyToHoldMs.p95)} | ${ms(ORIGINAL.buyToHoldP95Ms)} | ${verdict(x.buyToHoldMs.p95 < ORIGINAL.buyToHoldP95Ms)} |`);
+  out(
+    `| buy-to-hold p95 | ${ms(x.buyToHoldMs.p95)} | ${ms(ORIGINAL.buyToHoldP95Ms)} | ${verdict(x.buyToHoldMs.p95 < ORIGINAL.buyToHoldP95Ms)} |`,
+  );
   out(`| oversold units | ${x.oversell} | 0 | ${verdict(x.oversell === 0)} |`);
   out(`| paid orders == stock | ${x.paidOrders} / ${x.stock} | - | ${verdict(x.paidEqualsStock)} |`, '');
   out(`k6 thresholds (failures < 1%, p95 < 2 s, p99 < 5 s, paid <= stock): **${x.thresholdsPassed ? 'passed' : 'FAILED'}**.`, '');
@@ -167,19 +192,31 @@ export function markdown(r: BenchReport): string {
   out('## Flash sale', '', '| figure | value |', '| --- | ---: |');
   out(`| HTTP requests | ${int(x.requests)} |`);
   out(`| requests per second during the scenario / peak (per time bucket) | ${int(x.reqPerSecDuringScenario)} / ${int(x.peakReqPerSec)} |`);
-  out(`| latency p50 / p95 / p99 / max | ${ms(x.latencyMs.p50)} / ${ms(x.latencyMs.p95)} / ${ms(x.latencyMs.p99)} / ${ms(x.latencyMs.max)} |`);
+  out(
+    `| latency p50 / p95 / p99 / max | ${ms(x.latencyMs.p50)} / ${ms(x.latencyMs.p95)} / ${ms(x.latencyMs.p99)} / ${ms(x.latencyMs.max)} |`,
+  );
   out(`| failure rate (failed requests) | ${pct(x.failureRate)} (${int(x.failedRequests)}) |`);
-  out(`| buy attempts / holds / paid (confirm 200) / confirm failures | ${int(x.buyAttempts)} / ${int(x.holds)} / ${int(x.confirms)} / ${int(x.confirmFailures)} |`);
-  out(`| buy-to-paid p50 / p95 / max (buy request to paid answer, client side) | ${ms(x.buyToPaidMs.p50)} / ${ms(x.buyToPaidMs.p95)} / ${ms(x.buyToPaidMs.max)} |`);
-  out(`| buy-to-hold p50 / p95 / max (client side, includes poll spacing) | ${ms(x.buyToHoldMs.p50)} / ${ms(x.buyToHoldMs.p95)} / ${ms(x.buyToHoldMs.max)} |`);
+  out(
+    `| buy attempts / holds / paid (confirm 200) / confirm failures | ${int(x.buyAttempts)} / ${int(x.holds)} / ${int(x.confirms)} / ${int(x.confirmFailures)} |`,
+  );
+  out(
+    `| buy-to-paid p50 / p95 / max (buy request to paid answer, client side) | ${ms(x.buyToPaidMs.p50)} / ${ms(x.buyToPaidMs.p95)} / ${ms(x.buyToPaidMs.max)} |`,
+  );
+  out(
+    `| buy-to-hold p50 / p95 / max (client side, includes poll spacing) | ${ms(x.buyToHoldMs.p50)} / ${ms(x.buyToHoldMs.p95)} / ${ms(x.buyToHoldMs.max)} |`,
+  );
   out(`| hold-to-confirm p50 / p95 | ${ms(x.holdToConfirmMs.p50)} / ${ms(x.holdToConfirmMs.p95)} |`);
-  out(`| holds per second: average over the grant window / peak second | ${x.holdsPerSec.average.toFixed(1)} (${x.holdsPerSec.grantWindowSec.toFixed(1)} s) / ${x.holdsPerSec.peak} |`);
+  out(
+    `| holds per second: average over the grant window / peak second | ${x.holdsPerSec.average.toFixed(1)} (${x.holdsPerSec.grantWindowSec.toFixed(1)} s) / ${x.holdsPerSec.peak} |`,
+  );
   out(`| sold out after (scenario time) | ${x.soldOutAfterSec === null ? 'not sold out' : `${x.soldOutAfterSec.toFixed(1)} s`} |`);
   out(`| give-ups (shoppers who found it sold out / ended) | ${int(x.giveUps)} |`);
   out(`| rate-limited answers (429) | ${int(x.rateLimited)} |`);
   out(`| paid orders in MongoDB / units sold (MongoDB) / stock | ${x.paidOrders} / ${x.unitsSoldMongo} / ${x.stock} |`);
   out(`| oversold units | ${x.oversell} |`);
-  out(`| overtakes (later arrival granted while an earlier buyer waited and then left without a unit) / buyers overtaken | ${x.overtakes} / ${x.overtaken} |`);
+  out(
+    `| overtakes (later arrival granted while an earlier buyer waited and then left without a unit) / buyers overtaken | ${x.overtakes} / ${x.overtaken} |`,
+  );
   out(`| queued buyers who left without a unit (sold out or closed) | ${int(x.leftWithoutUnit)} |`);
   out(`| FIFO inversions (all grants / Fast Pass grants) | ${x.fifoInversions} / ${x.fastPassInversions} |`);
   out(`| reconciliation (sold + stock + live holds == initial) | ${x.reconciliationBalanced ? 'balanced' : '**unbalanced**'} |`, '');
@@ -192,11 +229,16 @@ export function markdown(r: BenchReport): string {
   );
 
   out('### Per endpoint', '');
-  out('| endpoint | requests | req/s | p50 | p95 | p99 | failed | server p50 / p95 / p99 |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out(
+    '| endpoint | requests | req/s | p50 | p95 | p99 | failed | server p50 / p95 / p99 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   const serverOf = (name: string) => r.engine.serverLatencyMs.find((l) => l.route.endsWith(ENDPOINT_PATHS[name] ?? `/orders/${name}`));
   for (const [name, ep] of Object.entries(x.endpoints)) {
     const sv = serverOf(name);
-    out(`| ${name} | ${int(ep.count)} | ${int(ep.reqPerSec)} | ${ms(ep.p50)} | ${ms(ep.p95)} | ${ms(ep.p99)} | ${pct(ep.failureRate)} | ${sv ? `${ms(sv.p50)} / ${ms(sv.p95)} / ${ms(sv.p99)}` : 'n/a'} |`);
+    out(
+      `| ${name} | ${int(ep.count)} | ${int(ep.reqPerSec)} | ${ms(ep.p50)} | ${ms(ep.p95)} | ${ms(ep.p99)} | ${pct(ep.failureRate)} | ${sv ? `${ms(sv.p50)} / ${ms(sv.p95)} / ${ms(sv.p99)}` : 'n/a'} |`,
+    );
   }
   out('');
 
@@ -227,23 +269,32 @@ export function markdown(r: BenchReport): string {
   out(
     `${int(c.buyers)} buyers joined the queue (the sale's arrival counter), ${int(c.paid)} paid; the app served ${int(c.requests)} requests during the load. ` +
       'Counters are read just before k6 starts and after the hold workflows settled' +
-      (s.services.startsWith('shared') ? "; Redis's and MongoDB's counters are server-wide, so on shared services they include other clients' work." : '.'),
+      (s.services.startsWith('shared')
+        ? "; Redis's and MongoDB's counters are server-wide, so on shared services they include other clients' work."
+        : '.'),
     '',
   );
   out('| resource | total | per buyer | per request |', '| --- | ---: | ---: | ---: |');
-  out(`| Redis commands (those inside Lua scripts included) | ${int(c.redis.calls)} | ${num(c.redis.callsPerBuyer)} | ${num(c.redis.callsPerRequest)} |`);
+  out(
+    `| Redis commands (those inside Lua scripts included) | ${int(c.redis.calls)} | ${num(c.redis.callsPerBuyer)} | ${num(c.redis.callsPerRequest)} |`,
+  );
   out(`| Redis script calls (EVALSHA) | - | ${num(c.redis.scriptCallsPerBuyer)} | - |`);
   out(`| Redis CPU (INFO cpu, user + sys) | ${c.redis.cpuSec.toFixed(2)} s | ${num(c.redis.cpuMsPerBuyer)} ms | - |`);
   out(`| MongoDB operations | ${int(c.mongo.total)} | ${num(c.mongo.perBuyer)} | ${num(c.mongo.total / c.requests)} |`);
   out(`| MongoDB operations per paid order | - | ${num(c.mongo.perPaid)} per paid | - |`);
   out(`| app CPU per 1,000 requests | ${num(c.appCpuSecPer1000Requests)} s | - | - |`);
   out(`| Temporal actions | ${int(a.allBuyers.total.actions + a.saleWorkflow.actions)} | ${num(a.allBuyers.perBuyer.actions)} | - |`);
-  out(`| sale document (BSON) before / after the sale | ${fmt.bytes(c.saleDoc.bytesBefore)} / ${fmt.bytes(c.saleDoc.bytesAfter)} | - | - |`, '');
   out(
-    `MongoDB operations, ${c.mongo.source}: ${Object.entries(c.mongo.ops)
-      .sort((p, q) => q[1] - p[1])
-      .map(([k, v]) => `${k} ${int(v)}`)
-      .join(', ') || 'none'}. The engine writes ${c.mongo.engineWritesPerConfirm} times per paid confirm (conditional decrement with its marker, the order, the marker's removal). ` +
+    `| sale document (BSON) before / after the sale | ${fmt.bytes(c.saleDoc.bytesBefore)} / ${fmt.bytes(c.saleDoc.bytesAfter)} | - | - |`,
+    '',
+  );
+  out(
+    `MongoDB operations, ${c.mongo.source}: ${
+      Object.entries(c.mongo.ops)
+        .sort((p, q) => q[1] - p[1])
+        .map(([k, v]) => `${k} ${int(v)}`)
+        .join(', ') || 'none'
+    }. The engine writes ${c.mongo.engineWritesPerConfirm} times per paid confirm (conditional decrement with its marker, the order, the marker's removal). ` +
       `Confirm markers left on the sale document: ${c.saleDoc.pendingGrantsAfter}.`,
     '',
   );
@@ -253,7 +304,8 @@ export function markdown(r: BenchReport): string {
   out('');
   out('Redis commands by name (Redis counts the commands a Lua script runs as well as the script call):', '');
   out('| command | calls | per buyer | µs per call |', '| --- | ---: | ---: | ---: |');
-  for (const cmd of c.redis.commands.slice(0, 20)) out(`| ${cmd.name} | ${int(cmd.calls)} | ${num(cmd.perBuyer)} | ${num(cmd.usecPerCall)} |`);
+  for (const cmd of c.redis.commands.slice(0, 20))
+    out(`| ${cmd.name} | ${int(cmd.calls)} | ${num(cmd.perBuyer)} | ${num(cmd.usecPerCall)} |`);
   out('');
 
   if (r.ceiling) {
@@ -261,7 +313,10 @@ export function markdown(r: BenchReport): string {
     out('## Hot reads beside a plain Node `http` hello-world (same machine, same run)', '');
     out(`Closed loop, ${ce.vus} VUs, ${ce.eachSec} s per target, one target after the other; both servers are single Node processes.`, '');
     out('| target | req/s | p50 | p95 | failed | ratio to hello-world |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const [name, t] of Object.entries(ce.targets)) out(`| ${name} | ${int(t.reqPerSec)} | ${ms(t.p50)} | ${ms(t.p95)} | ${pct(t.failureRate)} | ${(t.ratioToHello * 100).toFixed(0)}% |`);
+    for (const [name, t] of Object.entries(ce.targets))
+      out(
+        `| ${name} | ${int(t.reqPerSec)} | ${ms(t.p50)} | ${ms(t.p95)} | ${pct(t.failureRate)} | ${(t.ratioToHello * 100).toFixed(0)}% |`,
+      );
     out('');
   }
 
@@ -270,7 +325,8 @@ export function markdown(r: BenchReport): string {
   out('| process | average | peak |', '| --- | ---: | ---: |');
   for (const [name, cp] of Object.entries(r.engine.cpuPercentOfOneCore)) out(`| ${name} | ${cp.avg.toFixed(0)}% | ${cp.max.toFixed(0)}% |`);
   out(`| whole machine (all cores) | ${r.engine.machineCpuPercent.avg.toFixed(0)}% | ${r.engine.machineCpuPercent.max.toFixed(0)}% |`, '');
-  if (r.engine.eventLoopLagP99Ms !== null) out(`App event-loop lag p99 (prom-client, 2 s after the load): ${ms(r.engine.eventLoopLagP99Ms)}.`, '');
+  if (r.engine.eventLoopLagP99Ms !== null)
+    out(`App event-loop lag p99 (prom-client, 2 s after the load): ${ms(r.engine.eventLoopLagP99Ms)}.`, '');
   out('| workflow message (Temporal client) | count | p50 | p95 | p99 |', '| --- | ---: | ---: | ---: | ---: |');
   for (const w of r.engine.workflowStartMs) out(`| ${w.op} | ${int(w.count)} | ${ms(w.p50)} | ${ms(w.p95)} | ${ms(w.p99)} |`);
   out('');
@@ -282,8 +338,14 @@ export function markdown(r: BenchReport): string {
       '',
     );
   }
-  out('| activity (worker) | count | run p50 | run p95 | wait to start p50 | wait to start p95 | errors |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const ac of r.engine.activityMs) out(`| ${ac.activity} | ${int(ac.count)} | ${ms(ac.p50)} | ${ms(ac.p95)} | ${ms(ac.waitP50)} | ${ms(ac.waitP95)} | ${int(ac.errors)} |`);
+  out(
+    '| activity (worker) | count | run p50 | run p95 | wait to start p50 | wait to start p95 | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const ac of r.engine.activityMs)
+    out(
+      `| ${ac.activity} | ${int(ac.count)} | ${ms(ac.p50)} | ${ms(ac.p95)} | ${ms(ac.waitP50)} | ${ms(ac.waitP95)} | ${int(ac.errors)} |`,
+    );
   out('');
   out('| route (app, server side) | count | p50 | p95 | p99 |', '| --- | ---: | ---: | ---: | ---: |');
   for (const h of r.engine.serverLatencyMs) out(`| ${h.route} | ${int(h.count)} | ${ms(h.p50)} | ${ms(h.p95)} | ${ms(h.p99)} |`);
@@ -301,9 +363,14 @@ export function markdown(r: BenchReport): string {
       (s.shopperAuth === 'verified' ? `, BOT_CHALLENGE_MAX_NUMBER=${s.powMaxNumber}; sign-in mail: ${s.mail ?? 'n/a'}` : ''),
   );
   out(`- Services: ${s.services}`);
-  const steps = s.shopperAuth === 'verified' ? 'public sale -> sign in (code, mail, verify) -> challenge solved -> buy' : 'public sale -> buy';
-  out(`- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (${steps} -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`);
-  out(`- Hold: ${s.holdTtlSec} s; worker: ${s.workerConcurrency} activities at once (WORKER_CONCURRENCY); after the load, up to ${s.settleSec} s for hold workflows to close`);
+  const steps =
+    s.shopperAuth === 'verified' ? 'public sale -> sign in (code, mail, verify) -> challenge solved -> buy' : 'public sale -> buy';
+  out(
+    `- Scenario: ramping VUs ${s.stages}; each iteration is a new shopper (${steps} -> position polls ${s.pollBaseMs} ms x1.5 up to ${s.pollMaxMs} ms -> confirm when ready; gives up when sold out or ended; pause after giving up ${s.giveUpPauseSec} s)`,
+  );
+  out(
+    `- Hold: ${s.holdTtlSec} s; worker: ${s.workerConcurrency} activities at once (WORKER_CONCURRENCY); after the load, up to ${s.settleSec} s for hold workflows to close`,
+  );
   const rl = s.rateLimit;
   out(
     `- Rate limits: ${rl.enabled ? 'on' : 'off'}; per ${rl.windowSec} s window: buy ${rl.buyPerIp.toLocaleString('en-US')} per address, ${rl.buyPerEmail} per email; ` +

@@ -11,7 +11,17 @@ const OP_COMPRESSED = 2012;
 const OP_MSG = 2013;
 
 /** Connection handshake, monitoring and session chatter: not the application's operations. */
-export const HOUSEKEEPING = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'saslstart', 'saslcontinue', 'endsessions', 'getparameter', 'killcursors']);
+export const HOUSEKEEPING = new Set([
+  'hello',
+  'ismaster',
+  'ping',
+  'buildinfo',
+  'saslstart',
+  'saslcontinue',
+  'endsessions',
+  'getparameter',
+  'killcursors',
+]);
 
 export interface MongoWireCounter {
   /** The URI to give the app and the worker (a direct connection through the relay). */
@@ -35,7 +45,7 @@ export function commandOf(msg: Buffer): string | undefined {
   const opCode = msg.readInt32LE(12);
   if (opCode === OP_MSG) {
     // flagBits (4 bytes), then sections; the kind-0 section is the command's body.
-    for (let at = 20; at < msg.length; ) {
+    for (let at = 20; at < msg.length;) {
       const kind = msg[at]!;
       if (kind === 0) return firstKey(msg, at + 1)?.toLowerCase();
       if (kind !== 1 || at + 5 > msg.length) return undefined;
@@ -81,7 +91,8 @@ function replaceAll(buf: Buffer, from: Buffer, to: Buffer): void {
 /** Host and port of a single-host mongodb:// URI, and the URI rewritten to go through `port`. */
 export function relayUri(uri: string, relayPort: number): { host: string; port: number; uri: string } {
   const u = new URL(uri);
-  if (u.protocol !== 'mongodb:' || u.host.includes(',')) throw new Error(`the MongoDB counter needs a single-host mongodb:// URI, got ${uri}`);
+  if (u.protocol !== 'mongodb:' || u.host.includes(','))
+    throw new Error(`the MongoDB counter needs a single-host mongodb:// URI, got ${uri}`);
   const host = u.hostname;
   const port = Number(u.port || 27017);
   u.host = `127.0.0.1:${relayPort}`;
@@ -149,7 +160,12 @@ export async function startMongoWireCounter(upstreamUri: string): Promise<MongoW
   const target = relayUri(upstreamUri, relayPort);
   const me = Buffer.from(`127.0.0.1:${relayPort}`);
   // The server's replies name its address (hello, isMaster): the driver must see the relay's instead.
-  const rewrite = { from: [`${target.host}:${target.port}`, `127.0.0.1:${target.port}`, `localhost:${target.port}`].map((a) => Buffer.from(a)).filter((b) => b.length === me.length), to: me };
+  const rewrite = {
+    from: [`${target.host}:${target.port}`, `127.0.0.1:${target.port}`, `localhost:${target.port}`]
+      .map((a) => Buffer.from(a))
+      .filter((b) => b.length === me.length),
+    to: me,
+  };
   return {
     uri: target.uri,
     counts: () => ({ ...counts }),

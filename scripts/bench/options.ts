@@ -152,43 +152,81 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!m) throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
     const [, key, v] = m as unknown as [string, string, string];
     switch (key) {
-      case 'vus': o.vus = int(key, v, 1); break;
-      case 'duration': o.durationSec = int(key, v.replace(/s$/, ''), 10); break;
-      case 'stock': o.stock = int(key, v, 1); break;
-      case 'poll-base-ms': o.pollBaseMs = int(key, v, 10); break;
-      case 'poll-max-ms': o.pollMaxMs = int(key, v, 10); break;
-      case 'give-up-pause': o.giveUpPauseSec = int(key, v, 0); break;
+      case 'vus':
+        o.vus = int(key, v, 1);
+        break;
+      case 'duration':
+        o.durationSec = int(key, v.replace(/s$/, ''), 10);
+        break;
+      case 'stock':
+        o.stock = int(key, v, 1);
+        break;
+      case 'poll-base-ms':
+        o.pollBaseMs = int(key, v, 10);
+        break;
+      case 'poll-max-ms':
+        o.pollMaxMs = int(key, v, 10);
+        break;
+      case 'give-up-pause':
+        o.giveUpPauseSec = int(key, v, 0);
+        break;
       case 'rate-limit':
         if (v !== 'on' && v !== 'off') throw new Error('--rate-limit must be on or off');
         o.rateLimit = v === 'on';
         break;
-      case 'per-ip': o.perIp = int(key, v, 1); break;
-      case 'per-email': o.perEmail = int(key, v, 1); break;
-      case 'hold-ttl': o.holdTtlSec = int(key, v, 5); break;
-      case 'worker-concurrency': o.workerConcurrency = int(key, v, 1); break;
-      case 'settle': o.settleSec = int(key, v.replace(/s$/, ''), 0); break;
-      case 'probe-starts': o.probeStarts = int(key, v, 0); break;
-      case 'ceiling-s': o.ceilingSec = int(key, v, 2); break;
-      case 'ceiling-vus': o.ceilingVus = int(key, v, 1); break;
-      case 'port': o.port = int(key, v, 1); break;
+      case 'per-ip':
+        o.perIp = int(key, v, 1);
+        break;
+      case 'per-email':
+        o.perEmail = int(key, v, 1);
+        break;
+      case 'hold-ttl':
+        o.holdTtlSec = int(key, v, 5);
+        break;
+      case 'worker-concurrency':
+        o.workerConcurrency = int(key, v, 1);
+        break;
+      case 'settle':
+        o.settleSec = int(key, v.replace(/s$/, ''), 0);
+        break;
+      case 'probe-starts':
+        o.probeStarts = int(key, v, 0);
+        break;
+      case 'ceiling-s':
+        o.ceilingSec = int(key, v, 2);
+        break;
+      case 'ceiling-vus':
+        o.ceilingVus = int(key, v, 1);
+        break;
+      case 'port':
+        o.port = int(key, v, 1);
+        break;
       case 'shopper-auth':
-        if (!(SHOPPER_AUTH_MODES as readonly string[]).includes(v)) throw new Error(`--shopper-auth must be one of ${SHOPPER_AUTH_MODES.join(', ')}, got ${JSON.stringify(v)}`);
+        if (!(SHOPPER_AUTH_MODES as readonly string[]).includes(v))
+          throw new Error(`--shopper-auth must be one of ${SHOPPER_AUTH_MODES.join(', ')}, got ${JSON.stringify(v)}`);
         o.shopperAuth = v as ShopperAuthMode;
         break;
       case 'pow-max-number':
         o.powMaxNumber = int(key, v, POW_MAX_NUMBER_RANGE[0]);
-        if (o.powMaxNumber > POW_MAX_NUMBER_RANGE[1]) throw new Error(`--pow-max-number must be at most ${POW_MAX_NUMBER_RANGE[1].toLocaleString('en-US')}, got ${v}`);
+        if (o.powMaxNumber > POW_MAX_NUMBER_RANGE[1])
+          throw new Error(`--pow-max-number must be at most ${POW_MAX_NUMBER_RANGE[1].toLocaleString('en-US')}, got ${v}`);
         powGiven = true;
         break;
-      case 'out': o.out = v; break;
+      case 'out':
+        o.out = v;
+        break;
       case 'temporal':
         if (!(TEMPORAL_KINDS as readonly string[]).includes(v)) throw new Error(`--temporal must be one of ${TEMPORAL_KINDS.join(', ')}`);
         o.temporal = v as TemporalKind;
         break;
-      default: throw new Error(`unknown option --${key}\n\n${USAGE}`);
+      default:
+        throw new Error(`unknown option --${key}\n\n${USAGE}`);
     }
   }
-  if (powGiven && o.shopperAuth !== 'verified') throw new Error('--pow-max-number sets the proof of work of verified shoppers: add --shopper-auth=verified (open runs have no proof of work)');
+  if (powGiven && o.shopperAuth !== 'verified')
+    throw new Error(
+      '--pow-max-number sets the proof of work of verified shoppers: add --shopper-auth=verified (open runs have no proof of work)',
+    );
   return o;
 }
 

@@ -79,7 +79,8 @@ export async function preparePrivateServices(
   logs: { mongo: string; redis: string },
   temporal: TemporalKind = 'dev',
 ): Promise<{ processes: ManagedProcess[]; mongoKind?: string }> {
-  const port = temporal === 'dev' ? await freePortPair(7400, 7600, 1000) : await freePortBlock(privateServerPortCount(temporal), 7400, 7600);
+  const port =
+    temporal === 'dev' ? await freePortPair(7400, 7600, 1000) : await freePortBlock(privateServerPortCount(temporal), 7400, 7600);
   process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
   const redis = await privateRedis(logs.redis);
   const jongodb = jongodbBinary();
@@ -92,7 +93,13 @@ export async function preparePrivateServices(
     { cwd: repoRoot, output: { kind: 'file', path: logs.mongo }, stopTimeoutMs: 5000 },
   );
   const uri = `mongodb://127.0.0.1:${mongoPort}/flash_sale_bench?replicaSet=rs0`;
-  const up = await waitFor(() => mongoInfo(uri, 1500).then(() => true).catch(() => false), { timeoutMs: 60_000, intervalMs: 300 });
+  const up = await waitFor(
+    () =>
+      mongoInfo(uri, 1500)
+        .then(() => true)
+        .catch(() => false),
+    { timeoutMs: 60_000, intervalMs: 300 },
+  );
   if (!up.ok) {
     await Promise.all([mongo.stop(), redis.stop()]);
     throw new Error(`private jongodb did not answer on port ${mongoPort}: ${up.reason}`);

@@ -135,7 +135,14 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: MachineInfo & { loadAverageAtStart1m: number; k6: string; redis: string; temporal: string; mongo: string; loadOnSameMachine: true };
+  machine: MachineInfo & {
+    loadAverageAtStart1m: number;
+    k6: string;
+    redis: string;
+    temporal: string;
+    mongo: string;
+    loadOnSameMachine: true;
+  };
   settings: {
     vus: number;
     durationSec: number;
@@ -146,7 +153,14 @@ export interface BenchReport {
     giveUpPauseSec: number;
     holdTtlSec: number;
     workerConcurrency: number;
-    rateLimit: { enabled: boolean; windowSec: number; buyPerIp: number; buyPerEmail: number; confirmPerIp: number; confirmPerEmail: number };
+    rateLimit: {
+      enabled: boolean;
+      windowSec: number;
+      buyPerIp: number;
+      buyPerEmail: number;
+      confirmPerIp: number;
+      confirmPerEmail: number;
+    };
     appMode: string;
     /** Which Temporal server this run used. */
     temporalServer: TemporalKind;

@@ -46,7 +46,10 @@ export interface ScenarioRun {
 async function saleDocument(stack: Stack, saleId: string) {
   const doc = await stack.mongo.collection('flashsales').findOne({ _id: new mongoose.Types.ObjectId(saleId) });
   if (!doc) throw new Error(`sale ${saleId} is not in MongoDB`);
-  return { bytes: mongoose.mongo.BSON.calculateObjectSize(doc), pendingGrants: Object.keys((doc.pendingGrants as object | undefined) ?? {}).length };
+  return {
+    bytes: mongoose.mongo.BSON.calculateObjectSize(doc),
+    pendingGrants: Object.keys((doc.pendingGrants as object | undefined) ?? {}).length,
+  };
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
@@ -126,10 +129,18 @@ export async function runScenario(stack: Stack, k6: string, opts: BenchOptions, 
   const t1 = Date.now();
   const holdsStillRunning = await waitForHoldsToClose(stack.temporal, sale.id, opts.settleSec * 1000);
   const settleWaitSec = (Date.now() - t1) / 1000;
-  if (holdsStillRunning) warn('bench', `${holdsStillRunning} hold workflow(s) still running after ${opts.settleSec} s: their histories are counted as far as they got`);
+  if (holdsStillRunning)
+    warn(
+      'bench',
+      `${holdsStillRunning} hold workflow(s) still running after ${opts.settleSec} s: their histories are counted as far as they got`,
+    );
   const cpu: CpuSeries = sampler ? sampler.stop() : { groups: {}, machine: [], seconds: [], intervalMs: 1000 };
 
-  const [redisAfter, mongoAfter, docAfter] = await Promise.all([readRedisStats(stack.redis), stack.mongoOps.read(), saleDocument(stack, sale.id)]);
+  const [redisAfter, mongoAfter, docAfter] = await Promise.all([
+    readRedisStats(stack.redis),
+    stack.mongoOps.read(),
+    saleDocument(stack, sale.id),
+  ]);
   return {
     saleId: sale.id,
     k6: k6Run,

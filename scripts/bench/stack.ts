@@ -183,7 +183,9 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
     // The bench's own connections: ground truth after the run, straight to the servers.
     const redis = new Redis(env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3 });
     undo.push(async () => redis.disconnect());
-    const mongo = await mongoose.createConnection(env.MONGODB_URI, { autoCreate: false, autoIndex: false, serverMonitoringMode: 'poll' }).asPromise();
+    const mongo = await mongoose
+      .createConnection(env.MONGODB_URI, { autoCreate: false, autoIndex: false, serverMonitoringMode: 'poll' })
+      .asPromise();
     undo.push(() => mongo.close());
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '10s' });
     undo.push(() => connection.close());
@@ -202,7 +204,8 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       undo.push(() => counter.close());
       appMongoUri = counter.uri;
       mongoOps = {
-        source: "counted on the wire: a relay between the app/worker and the server reads each request's command name (the server has no serverStatus)",
+        source:
+          "counted on the wire: a relay between the app/worker and the server reads each request's command name (the server has no serverStatus)",
         read: async () => Object.fromEntries(Object.entries(counter.counts()).filter(([k]) => !HOUSEKEEPING.has(k))),
       };
     }
@@ -213,13 +216,24 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
     let mailPid: number | undefined;
     if (opts.shopperAuth === 'verified') {
       if (opts.sharedServices) {
-        if (!env.MAILPIT_URL) throw new Error(`verified shoppers read their codes from Mailpit's API, but the mail goes to ${env.SMTP_URL} (SMTP_URL): unset it, or leave out --shared-services`);
-        mail = { smtpUrl: env.SMTP_URL, apiUrl: env.MAILPIT_URL, describe: `the shared Mailpit (SMTP ${env.SMTP_URL}, API ${env.MAILPIT_URL})` };
+        if (!env.MAILPIT_URL)
+          throw new Error(
+            `verified shoppers read their codes from Mailpit's API, but the mail goes to ${env.SMTP_URL} (SMTP_URL): unset it, or leave out --shared-services`,
+          );
+        mail = {
+          smtpUrl: env.SMTP_URL,
+          apiUrl: env.MAILPIT_URL,
+          describe: `the shared Mailpit (SMTP ${env.SMTP_URL}, API ${env.MAILPIT_URL})`,
+        };
         mailPid = pidListeningOn(Number(new URL(env.MAILPIT_URL).port));
       } else {
         const m = await startPrivateMailpit({ smtpPort: await freePort(), httpPort: await freePort(), logFile: file('mailpit.log') });
         undo.push(() => m.proc.stop());
-        mail = { smtpUrl: m.smtpUrl, apiUrl: m.apiUrl, describe: `a Mailpit of this run's own (${m.describe}; no pruning, each mail deleted once read)` };
+        mail = {
+          smtpUrl: m.smtpUrl,
+          apiUrl: m.apiUrl,
+          describe: `a Mailpit of this run's own (${m.describe}; no pruning, each mail deleted once read)`,
+        };
         mailPid = m.proc.pid;
       }
       say('bench', `sign-in codes go to ${mail.describe}`);
@@ -254,7 +268,12 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
     };
     const shoppers = shopperSettingsOf(appEnv);
     say('bench', `starting app (production, port ${port}), worker (task queue ${taskQueue}), hello-world (port ${helloPort})`);
-    const app = await spawnManaged('app', tsx, ['src/server.ts'], { cwd: repoRoot, env: appEnv, output: { kind: 'file', path: file('app.log') }, stopTimeoutMs: 10_000 });
+    const app = await spawnManaged('app', tsx, ['src/server.ts'], {
+      cwd: repoRoot,
+      env: appEnv,
+      output: { kind: 'file', path: file('app.log') },
+      stopTimeoutMs: 10_000,
+    });
     undo.push(() => app.stop());
     const worker = await spawnManaged('worker', tsx, ['temporal/worker.ts'], {
       cwd: repoRoot,
@@ -275,7 +294,8 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
     const base = `${appUrl}/api/v1`;
     await waitHttp(`${base}/health`, 180_000, 'app', died(app));
     const listener = pidListeningOn(port);
-    if (!listener || !isDescendant(listener, app.pid)) throw new Error(`port ${port} is answered by another process (pid ${listener}): pass --port=N`);
+    if (!listener || !isDescendant(listener, app.pid))
+      throw new Error(`port ${port} is answered by another process (pid ${listener}): pass --port=N`);
     const workerMetricsUrl = `http://127.0.0.1:${workerMetricsPort}/api/metrics`;
     await waitHttp(workerMetricsUrl, 120_000, 'worker', died(worker));
     await waitHttp(`http://127.0.0.1:${helloPort}/`, 10_000, 'hello-world', died(hello));
@@ -298,7 +318,11 @@ export async function startStack(opts: BenchOptions, kind: TemporalKind, dir: st
       'worker (Temporal activities)': worker.pid,
       [kind === 'dev' ? 'Temporal dev server' : 'Temporal server (PostgreSQL)']: pidListeningOn(temporalPort),
       ...(dbs
-        ? { [`PostgreSQL backends of ${dbs.main}`]: { match: (c: string) => c.startsWith('postgres:') && (c.includes(` ${dbs.main} `) || c.includes(` ${dbs.visibility} `)) } }
+        ? {
+            [`PostgreSQL backends of ${dbs.main}`]: {
+              match: (c: string) => c.startsWith('postgres:') && (c.includes(` ${dbs.main} `) || c.includes(` ${dbs.visibility} `)),
+            },
+          }
         : {}),
       [`MongoDB (${env.MONGO_KIND})`]: pidListeningOn(mongoPort),
       Redis: pidListeningOn(redisPort),

@@ -13,7 +13,8 @@ export interface StartProbe {
   errors: number;
 }
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
 export async function probeStarts(client: Client, count: number, concurrency = 50): Promise<StartProbe> {
   const taskQueue = `bench-start-probe-${randomUUID().slice(0, 8)}`;
@@ -43,5 +44,12 @@ export async function probeStarts(client: Client, count: number, concurrency = 5
   );
   const wallMs = performance.now() - t0;
   latencies.sort((a, b) => a - b);
-  return { starts: latencies.length, concurrency, perSec: (latencies.length / wallMs) * 1000, p50Ms: quantile(latencies, 0.5), p95Ms: quantile(latencies, 0.95), errors };
+  return {
+    starts: latencies.length,
+    concurrency,
+    perSec: (latencies.length / wallMs) * 1000,
+    p50Ms: quantile(latencies, 0.5),
+    p95Ms: quantile(latencies, 0.95),
+    errors,
+  };
 }

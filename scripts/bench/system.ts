@@ -52,7 +52,9 @@ function readStat(pid: number): { ticks: number; ppid: number } | undefined {
 
 function allPids(): number[] {
   try {
-    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+    return readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number);
   } catch {
     return [];
   }

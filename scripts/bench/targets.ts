@@ -19,7 +19,11 @@ export function checkTargets(x: BenchReport['results']): TargetCheck[] {
       measured: `${x.failedRequests.toLocaleString('en-US')} failed requests, ${x.confirmFailures.toLocaleString('en-US')} refused confirms`,
       met: x.failedRequests === 0 && x.confirmFailures === 0,
     },
-    { target: 'paid orders == stock', measured: `${x.paidOrders.toLocaleString('en-US')} / ${x.stock.toLocaleString('en-US')}`, met: x.paidEqualsStock },
+    {
+      target: 'paid orders == stock',
+      measured: `${x.paidOrders.toLocaleString('en-US')} / ${x.stock.toLocaleString('en-US')}`,
+      met: x.paidEqualsStock,
+    },
     { target: '0 oversold', measured: String(x.oversell), met: x.oversell === 0 },
     { target: '0 overtakes', measured: `${x.overtakes} (${x.overtaken} buyers overtaken)`, met: x.overtakes === 0 },
     {
@@ -32,8 +36,20 @@ export function checkTargets(x: BenchReport['results']): TargetCheck[] {
       measured: ms(x.confirmMs.client.p95),
       met: within(x.confirmMs.client.p95, TARGETS.confirmClientP95Ms),
     },
-    { target: `buy p95 <= ${TARGETS.buyP95Ms} ms, server side`, measured: ms(x.buyMs.server.p95), met: within(x.buyMs.server.p95, TARGETS.buyP95Ms) },
-    { target: `buy p95 <= ${TARGETS.buyP95Ms} ms, client side`, measured: ms(x.buyMs.client.p95), met: within(x.buyMs.client.p95, TARGETS.buyP95Ms) },
-    { target: `buy-to-paid median <= ${TARGETS.buyToPaidP50Ms / 1000} s`, measured: ms(x.buyToPaidMs.p50), met: within(x.buyToPaidMs.p50, TARGETS.buyToPaidP50Ms) },
+    {
+      target: `buy p95 <= ${TARGETS.buyP95Ms} ms, server side`,
+      measured: ms(x.buyMs.server.p95),
+      met: within(x.buyMs.server.p95, TARGETS.buyP95Ms),
+    },
+    {
+      target: `buy p95 <= ${TARGETS.buyP95Ms} ms, client side`,
+      measured: ms(x.buyMs.client.p95),
+      met: within(x.buyMs.client.p95, TARGETS.buyP95Ms),
+    },
+    {
+      target: `buy-to-paid median <= ${TARGETS.buyToPaidP50Ms / 1000} s`,
+      measured: ms(x.buyToPaidMs.p50),
+      met: within(x.buyToPaidMs.p50, TARGETS.buyToPaidP50Ms),
+    },
   ];
 }

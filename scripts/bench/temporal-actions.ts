@@ -111,7 +111,12 @@ async function eachLimited<T>(items: T[], concurrency: number, fn: (item: T) => 
  * Reads every run of the sale's hold workflows and of its sale workflow and counts their actions,
  * per buyer group (`groupOf` says how each buyer's visit ended).
  */
-export async function saleActions(client: Client, saleId: string, groupOf: (email: string) => BuyerGroup, concurrency = 8): Promise<SaleActions> {
+export async function saleActions(
+  client: Client,
+  saleId: string,
+  groupOf: (email: string) => BuyerGroup,
+  concurrency = 8,
+): Promise<SaleActions> {
   const t0 = Date.now();
   const prefix = holdWorkflowId(saleId, '');
   const runs: { workflowId: string; runId: string; running: boolean }[] = [];

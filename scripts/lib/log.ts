@@ -65,7 +65,11 @@ export function tailFile(path: string, lines = 30, fromOffset = 0): string {
     } finally {
       closeSync(fd);
     }
-    return buf.toString('utf8').split('\n').slice(-lines - 1).join('\n');
+    return buf
+      .toString('utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '';
   }

@@ -84,10 +84,28 @@ export async function startMailpit(ctx: ServiceContext): Promise<ServiceHandle> 
   const logFile = join(ensureDir(logsDir), 'mailpit.log');
   // Tests: a throwaway database (Mailpit deletes it on exit); development keeps the mail in .data/.
   const dbFile = ctx.ephemeral ? undefined : join(ensureDir(join(dataDir, 'mailpit')), 'mailpit.db');
-  say(name, `starting Mailpit: SMTP ${HOST}:${MAILPIT_SMTP_PORT}, UI and API ${UI_URL} (${dbFile ? `mail in ${rel(dbFile)}` : 'mail kept until it stops'}, log ${rel(logFile)})`);
-  const started = await spawnMailpit(name, { smtpPort: MAILPIT_SMTP_PORT, httpPort: MAILPIT_HTTP_PORT, logFile, dbFile, timeoutMs: ctx.timeoutMs });
+  say(
+    name,
+    `starting Mailpit: SMTP ${HOST}:${MAILPIT_SMTP_PORT}, UI and API ${UI_URL} (${dbFile ? `mail in ${rel(dbFile)}` : 'mail kept until it stops'}, log ${rel(logFile)})`,
+  );
+  const started = await spawnMailpit(name, {
+    smtpPort: MAILPIT_SMTP_PORT,
+    httpPort: MAILPIT_HTTP_PORT,
+    logFile,
+    dbFile,
+    timeoutMs: ctx.timeoutMs,
+  });
   say(name, `ready: ${named(started.version)} at ${SMTP_URL} (pid ${started.proc.pid}; UI ${UI_URL})`);
-  return { name, status: 'started', address: SMTP_URL, note: `${named(started.version)}; UI ${UI_URL}`, env, proc: started.proc, logFile, stop: () => started.proc.stop() };
+  return {
+    name,
+    status: 'started',
+    address: SMTP_URL,
+    note: `${named(started.version)}; UI ${UI_URL}`,
+    env,
+    proc: started.proc,
+    logFile,
+    stop: () => started.proc.stop(),
+  };
 }
 
 export interface MailpitProcess {
@@ -108,7 +126,15 @@ async function spawnMailpit(
     throw err instanceof ToolMissingError ? new ServiceError(name, err.message, err.logTail) : err;
   });
   const apiUrl = `http://${HOST}:${o.httpPort}`;
-  const args = ['--smtp', `${HOST}:${o.smtpPort}`, '--listen', `${HOST}:${o.httpPort}`, '--disable-version-check', '--smtp-disable-rdns', ...(o.extraArgs ?? [])];
+  const args = [
+    '--smtp',
+    `${HOST}:${o.smtpPort}`,
+    '--listen',
+    `${HOST}:${o.httpPort}`,
+    '--disable-version-check',
+    '--smtp-disable-rdns',
+    ...(o.extraArgs ?? []),
+  ];
   if (o.dbFile) args.push('--database', o.dbFile);
   const proc = await spawnManaged(name, bin, args, { cwd: repoRoot, output: { kind: 'file', path: o.logFile }, stopTimeoutMs: 10_000 });
   const ready = await waitFor(async () => (await tcpOpen(HOST, o.smtpPort)) && (await mailpitVersion(apiUrl)), {
@@ -128,7 +154,11 @@ async function spawnMailpit(
  * other people's tests), with a throwaway database and no pruning (`--max 0`: whoever sends the
  * mail reads and deletes it, and a message must not vanish before it is read).
  */
-export async function startPrivateMailpit(o: { smtpPort: number; httpPort: number; logFile: string }): Promise<MailpitProcess & { describe: string }> {
+export async function startPrivateMailpit(o: {
+  smtpPort: number;
+  httpPort: number;
+  logFile: string;
+}): Promise<MailpitProcess & { describe: string }> {
   const m = await spawnMailpit('mail', { ...o, extraArgs: ['--max', '0'] });
   return { ...m, describe: `${named(m.version)}, SMTP ${m.smtpUrl}, API ${m.apiUrl}` };
 }

@@ -77,9 +77,15 @@ export async function startMongo(ctx: ServiceContext): Promise<ServiceHandle> {
     try {
       info = await mongoInfo(fromEnv, 10_000);
     } catch (e) {
-      throw new ServiceError(name, `MONGODB_URI ${redactUri(fromEnv)} does not answer a ping: ${e instanceof Error ? e.message : String(e)}`);
+      throw new ServiceError(
+        name,
+        `MONGODB_URI ${redactUri(fromEnv)} does not answer a ping: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
-    say(name, `using MONGODB_URI ${redactUri(fromEnv)} (${info.jongodb ? 'jongodb' : `MongoDB ${info.version ?? '?'}`}${info.setName ? `, replica set ${info.setName}` : ''})`);
+    say(
+      name,
+      `using MONGODB_URI ${redactUri(fromEnv)} (${info.jongodb ? 'jongodb' : `MongoDB ${info.version ?? '?'}`}${info.setName ? `, replica set ${info.setName}` : ''})`,
+    );
     if (!info.setName) warn(name, 'MONGODB_URI is not a replica set: multi-document transactions will fail');
     say(name, 'MONGO_KIND=external');
     return handle('reused', fromEnv, 'external');
@@ -97,11 +103,17 @@ export async function startMongo(ctx: ServiceContext): Promise<ServiceHandle> {
       { timeoutMs: 15_000, intervalMs: 500 },
     );
     if (!ok.ok || !info) {
-      throw new ServiceError(name, `port ${PORT} on ${HOST} is taken by something that does not answer a Mongo ping (${lastErr || (ok.ok ? 'no answer' : ok.reason)}); free the port or set MONGODB_URI`);
+      throw new ServiceError(
+        name,
+        `port ${PORT} on ${HOST} is taken by something that does not answer a Mongo ping (${lastErr || (ok.ok ? 'no answer' : ok.reason)}); free the port or set MONGODB_URI`,
+      );
     }
     const kind: MongoKind = info.jongodb ? 'jongodb' : 'mongod';
     const uri = localUri(info.setName);
-    say(name, `reusing ${HOST}:${PORT} (${kind === 'jongodb' ? 'jongodb stand-in, wire-compatible, in-memory' : `MongoDB ${info.version ?? ''}`.trim()}${info.setName ? `, replica set ${info.setName}` : ''}) as ${redactUri(uri)}`);
+    say(
+      name,
+      `reusing ${HOST}:${PORT} (${kind === 'jongodb' ? 'jongodb stand-in, wire-compatible, in-memory' : `MongoDB ${info.version ?? ''}`.trim()}${info.setName ? `, replica set ${info.setName}` : ''}) as ${redactUri(uri)}`,
+    );
     if (!info.setName) warn(name, `the server on ${PORT} is not a replica set: multi-document transactions will fail`);
     say(name, `MONGO_KIND=${kind}`);
     return handle('reused', uri, kind);
@@ -116,12 +128,10 @@ async function startMongod(bin: string, ctx: ServiceContext): Promise<ServiceHan
   const dbpath = ensureDir(join(dataDir, 'mongo'));
   const logFile = join(ensureDir(logsDir), 'mongo.log');
   say(name, `starting ${bin} on ${HOST}:${PORT} as replica set ${REPLSET} (data in ${rel(dbpath)}, log ${rel(logFile)})`);
-  const proc = await spawnManaged(
-    name,
-    bin,
-    ['--replSet', REPLSET, '--bind_ip', HOST, '--port', String(PORT), '--dbpath', dbpath],
-    { output: { kind: 'file', path: logFile }, stopTimeoutMs: 20_000 },
-  );
+  const proc = await spawnManaged(name, bin, ['--replSet', REPLSET, '--bind_ip', HOST, '--port', String(PORT), '--dbpath', dbpath], {
+    output: { kind: 'file', path: logFile },
+    stopTimeoutMs: 20_000,
+  });
   const fail = async (msg: string): Promise<never> => {
     const tail = proc.logTail();
     await proc.stop();

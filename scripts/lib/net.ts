@@ -46,8 +46,7 @@ export function parseRedisUrl(url: string): RedisTarget {
   };
 }
 
-const resp = (...args: string[]) =>
-  `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+const resp = (...args: string[]) => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
 
 /** Sends (AUTH +) PING and classifies the answer. Never throws. */
 export function redisProbe(target: RedisTarget, timeoutMs = 1500): Promise<RedisProbe> {

@@ -98,7 +98,11 @@ async function runLogged(spec: ToolSpec, cmd: string, args: string[], env: NodeJ
   const beat = setInterval(() => say(spec.name, `still installing (${formatMs(Date.now() - started)}, log ${rel(logFile)})...`), 30_000);
   const exit = await proc.exited.finally(() => clearInterval(beat));
   if (exit.code !== 0) {
-    throw new ToolMissingError(spec.name, `${spec.name}: \`${cmd} ${args.join(' ')}\` failed (${proc.describeExit()}); see ${rel(logFile)}`, proc.logTail(30));
+    throw new ToolMissingError(
+      spec.name,
+      `${spec.name}: \`${cmd} ${args.join(' ')}\` failed (${proc.describeExit()}); see ${rel(logFile)}`,
+      proc.logTail(30),
+    );
   }
 }
 
@@ -134,7 +138,13 @@ async function goInstall(spec: ToolSpec & { go: NonNullable<ToolSpec['go']> }, g
       writeFileSync(join(dir, 'go.mod'), `module build-${spec.name}\n\ngo 1.24\n`);
       const env = { ...process.env, GOFLAGS: '-mod=mod' };
       await runLogged(spec, go, ['-C', dir, 'get', `${module}@${version}`], env, logFile);
-      await runLogged(spec, go, ['-C', dir, 'build', '-trimpath', ...(viaModule.ldflags ? ['-ldflags', viaModule.ldflags] : []), '-o', built, pkg], env, logFile);
+      await runLogged(
+        spec,
+        go,
+        ['-C', dir, 'build', '-trimpath', ...(viaModule.ldflags ? ['-ldflags', viaModule.ldflags] : []), '-o', built, pkg],
+        env,
+        logFile,
+      );
     } else {
       await runLogged(spec, go, ['install', `${pkg}@${version}`], { ...process.env, GOBIN: dir }, logFile);
       renameSync(join(dir, pkg.split('/').pop()!), built);
@@ -153,7 +163,9 @@ function missingSentence(spec: ToolSpec, aptWhy: string | undefined): string {
   const ways: string[] = [];
   if (spec.apt) {
     const cmd = `apt-get install -y --no-install-recommends ${spec.apt.packages.join(' ')}`;
-    ways.push(aptWhy === 'not running as root' ? `run \`sudo ${cmd}\`` : `install ${spec.apt.packages.join(' ')} (Debian/Ubuntu: \`sudo ${cmd}\`)`);
+    ways.push(
+      aptWhy === 'not running as root' ? `run \`sudo ${cmd}\`` : `install ${spec.apt.packages.join(' ')} (Debian/Ubuntu: \`sudo ${cmd}\`)`,
+    );
   }
   if (spec.go) ways.push(`install Go >= 1.24 (e.g. into /usr/local/go) so it can be built into ${cacheBinDir}`);
   if (spec.envVar) ways.push(`set ${spec.envVar} to an existing ${spec.name} binary`);
@@ -177,7 +189,10 @@ export async function ensureTool(spec: ToolSpec): Promise<string> {
   if (spec.apt && !aptWhy) {
     const bin = await aptInstall({ ...spec, apt: spec.apt });
     if (bin) return bin;
-    throw new ToolMissingError(spec.name, `${spec.name}: apt-get installed ${spec.apt.packages.join(' ')} but no binary turned up at ${[...(spec.paths ?? []), ...(spec.onPath ?? [])].join(', ')}.`);
+    throw new ToolMissingError(
+      spec.name,
+      `${spec.name}: apt-get installed ${spec.apt.packages.join(' ')} but no binary turned up at ${[...(spec.paths ?? []), ...(spec.onPath ?? [])].join(', ')}.`,
+    );
   }
   const go = spec.go ? which('go', GO_DIRS) : undefined;
   if (spec.go && go) {

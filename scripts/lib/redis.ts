@@ -24,7 +24,10 @@ export async function startRedis(ctx: ServiceContext): Promise<ServiceHandle> {
     if (probe.state === 'redis-error') {
       throw new ServiceError(name, `REDIS_URL ${redact(fromEnv)} answers but refuses PING: ${probe.reply}`);
     }
-    warn(name, `REDIS_URL ${redact(fromEnv)} does not answer (${probe.state === 'closed' ? 'connection refused' : probe.detail}); falling back to ${LOCAL_URL}`);
+    warn(
+      name,
+      `REDIS_URL ${redact(fromEnv)} does not answer (${probe.state === 'closed' ? 'connection refused' : probe.detail}); falling back to ${LOCAL_URL}`,
+    );
   }
 
   const local = parseRedisUrl(LOCAL_URL);
@@ -37,7 +40,10 @@ export async function startRedis(ctx: ServiceContext): Promise<ServiceHandle> {
     throw new ServiceError(name, `a Redis on 127.0.0.1:6379 answers but refuses PING (${probe.reply}); set REDIS_URL with its password`);
   }
   if (probe.state === 'not-redis') {
-    throw new ServiceError(name, `port 6379 on 127.0.0.1 is taken by something that is not Redis (${probe.detail}); free the port or set REDIS_URL`);
+    throw new ServiceError(
+      name,
+      `port 6379 on 127.0.0.1 is taken by something that is not Redis (${probe.detail}); free the port or set REDIS_URL`,
+    );
   }
 
   // Nothing answers on 6379: start our own (installing Debian's redis-server when allowed).

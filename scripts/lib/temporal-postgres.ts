@@ -43,7 +43,12 @@ export function postgresSettings(env: NodeJS.ProcessEnv = process.env): Postgres
     throw new ServiceError('temporal', `${String(issue.path[0])}: ${issue.message}`);
   }
   const e = r.data;
-  return { host: e.TEMPORAL_POSTGRES_HOST, port: e.TEMPORAL_POSTGRES_PORT, user: e.TEMPORAL_POSTGRES_USER, password: e.TEMPORAL_POSTGRES_PASSWORD };
+  return {
+    host: e.TEMPORAL_POSTGRES_HOST,
+    port: e.TEMPORAL_POSTGRES_PORT,
+    user: e.TEMPORAL_POSTGRES_USER,
+    password: e.TEMPORAL_POSTGRES_PASSWORD,
+  };
 }
 
 /** The two databases of one Temporal cluster. */
@@ -213,7 +218,8 @@ export function writeServerConfig(o: ServerConfigOptions): string {
   return dir;
 }
 
-const dynamicValue = (v: string): string | number | boolean => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v);
+const dynamicValue = (v: string): string | number | boolean =>
+  v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v;
 
 /** Starts the server process on a config root written by writeServerConfig. */
 export async function launchServer(root: string, logFile: string): Promise<ManagedProcess> {
@@ -246,11 +252,16 @@ export async function launchUi(o: UiOptions): Promise<ManagedProcess> {
     // Plain HTTP on loopback, as the dev server's UI.
     cors: { cookieInsecure: true, allowOrigins: [], unsafeAllowAllOrigins: false },
   });
-  const proc = await spawnManaged('temporal-ui', bin, ['--root', join(o.dir, 'ui'), '--config', 'config', '--env', 'development', 'start'], {
-    cwd: o.dir,
-    output: { kind: 'file', path: o.logFile },
-    stopTimeoutMs: 5000,
-  });
+  const proc = await spawnManaged(
+    'temporal-ui',
+    bin,
+    ['--root', join(o.dir, 'ui'), '--config', 'config', '--env', 'development', 'start'],
+    {
+      cwd: o.dir,
+      output: { kind: 'file', path: o.logFile },
+      stopTimeoutMs: 5000,
+    },
+  );
   const ready = await waitFor(async () => (await httpStatus(`http://127.0.0.1:${o.uiPort}/`)) === 200, {
     timeoutMs: 30_000,
     intervalMs: 300,
@@ -298,13 +309,21 @@ export async function startPostgresServer(o: {
   const pg = postgresSettings();
   const ports = postgresServerPorts(o.port);
   const taken = await takenPorts(ports);
-  if (taken.length) throw new ServiceError('temporal', `cannot start the server on ${o.port}: port(s) ${taken.join(', ')} already taken (it uses ${o.port}-${ports.metrics})`);
+  if (taken.length)
+    throw new ServiceError(
+      'temporal',
+      `cannot start the server on ${o.port}: port(s) ${taken.join(', ')} already taken (it uses ${o.port}-${ports.metrics})`,
+    );
   const address = `127.0.0.1:${o.port}`;
   const t0 = Date.now();
   await setUpDatabases(o.dbs, pg);
-  log(`databases ${o.dbs.main} and ${o.dbs.visibility} on ${pg.user}@${pg.host}:${pg.port} ready (created or migrated to ${TEMPORAL_SERVER.go!.version}) in ${formatMs(Date.now() - t0)}`);
+  log(
+    `databases ${o.dbs.main} and ${o.dbs.visibility} on ${pg.user}@${pg.host}:${pg.port} ready (created or migrated to ${TEMPORAL_SERVER.go!.version}) in ${formatMs(Date.now() - t0)}`,
+  );
   const dir = writeServerConfig({ dir: serverDir(o.dbs), ports, dbs: o.dbs, pg, pool: o.pool });
-  log(`starting ${TEMPORAL_SERVER.go!.pkg}@${TEMPORAL_SERVER.go!.version} on ${address}, ${HISTORY_SHARDS} history shards (ports ${o.port}-${ports.metrics}; config ${rel(dir)}; log ${rel(o.logFile)})`);
+  log(
+    `starting ${TEMPORAL_SERVER.go!.pkg}@${TEMPORAL_SERVER.go!.version} on ${address}, ${HISTORY_SHARDS} history shards (ports ${o.port}-${ports.metrics}; config ${rel(dir)}; log ${rel(o.logFile)})`,
+  );
   const started = Date.now();
   const proc = await launchServer(dir, o.logFile);
   try {
@@ -313,7 +332,9 @@ export async function startPostgresServer(o: {
     await proc.stop();
     throw e;
   }
-  log(`server ready in ${formatMs(Date.now() - started)} (pid ${proc.pid}; namespace ${o.namespace}; metrics http://127.0.0.1:${ports.metrics}/metrics)`);
+  log(
+    `server ready in ${formatMs(Date.now() - started)} (pid ${proc.pid}; namespace ${o.namespace}; metrics http://127.0.0.1:${ports.metrics}/metrics)`,
+  );
   let ui: ManagedProcess | undefined;
   if (o.uiPort !== undefined) {
     try {

@@ -89,7 +89,8 @@ export async function startPrivateTemporal(o: PrivateTemporalOptions): Promise<P
   const address = `127.0.0.1:${o.port}`;
   const timeoutMs = o.timeoutMs ?? 120_000;
   const logFile = join(ensureDir(logsDir), `temporal-private-${name}.log`);
-  const busy = o.kind === 'postgres' ? await takenPorts(postgresServerPorts(o.port)) : (await tcpOpen('127.0.0.1', o.port, 300)) ? [o.port] : [];
+  const busy =
+    o.kind === 'postgres' ? await takenPorts(postgresServerPorts(o.port)) : (await tcpOpen('127.0.0.1', o.port, 300)) ? [o.port] : [];
   if (o.uiPort !== undefined && (await tcpOpen('127.0.0.1', o.uiPort, 300))) busy.push(o.uiPort);
   if (busy.length) throw new ServiceError('temporal', `private ${o.kind} server on ${o.port}: port(s) ${busy.join(', ')} already taken`);
 
@@ -171,4 +172,3 @@ export async function startPrivateTemporal(o: PrivateTemporalOptions): Promise<P
     },
   };
 }
-

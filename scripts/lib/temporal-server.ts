@@ -145,9 +145,7 @@ export async function ensureSearchAttributes(address: string, namespace: string)
     if (missing.length) {
       const searchAttributes = Object.fromEntries(missing.map((sa) => [sa, INDEXED_VALUE_TYPE[SEARCH_ATTRIBUTES[sa]]]));
       try {
-        await conn.withDeadline(Date.now() + 10_000, () =>
-          conn.operatorService.addSearchAttributes({ namespace, searchAttributes }),
-        );
+        await conn.withDeadline(Date.now() + 10_000, () => conn.operatorService.addSearchAttributes({ namespace, searchAttributes }));
       } catch (e) {
         if (!/already exists/i.test(e instanceof Error ? e.message : String(e))) throw e;
       }

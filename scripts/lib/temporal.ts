@@ -61,7 +61,10 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
   }
 
   if (envAddress && !isLoopback(host)) {
-    warn(name, `TEMPORAL_ADDRESS=${envAddress} does not answer; starting a local ${kind === 'dev' ? 'dev server' : 'server'} on 127.0.0.1:7233 instead`);
+    warn(
+      name,
+      `TEMPORAL_ADDRESS=${envAddress} does not answer; starting a local ${kind === 'dev' ? 'dev server' : 'server'} on 127.0.0.1:7233 instead`,
+    );
     host = '127.0.0.1';
     port = 7233;
   }
@@ -69,7 +72,10 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
   address = `${host}:${port}`;
   const uiPort = port === 7233 ? 8233 : Math.min(port + 1000, 65535);
   if (await tcpOpen('127.0.0.1', uiPort)) {
-    throw new ServiceError(name, `cannot start a ${kind === 'dev' ? 'dev server' : 'server'}: the UI port ${uiPort} is already taken by another program`);
+    throw new ServiceError(
+      name,
+      `cannot start a ${kind === 'dev' ? 'dev server' : 'server'}: the UI port ${uiPort} is already taken by another program`,
+    );
   }
   if (kind === 'postgres') return startPostgresService(ctx, { port, uiPort, namespace });
 
@@ -90,9 +96,9 @@ export async function startTemporal(ctx: ServiceContext): Promise<ServiceHandle>
   let last: string | undefined;
   const ready = await waitFor(
     async () => {
-      if (!(await tcpOpen(host, port))) return (last = `gRPC port ${port} not open yet`), false;
+      if (!(await tcpOpen(host, port))) return ((last = `gRPC port ${port} not open yet`), false);
       if ((last = await temporalProblem(address, namespace))) return false;
-      if ((await httpStatus(`http://127.0.0.1:${uiPort}/`)) !== 200) return (last = `UI on ${uiPort} not answering yet`), false;
+      if ((await httpStatus(`http://127.0.0.1:${uiPort}/`)) !== 200) return ((last = `UI on ${uiPort} not answering yet`), false);
       return true;
     },
     {

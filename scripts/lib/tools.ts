@@ -46,7 +46,12 @@ export const TEMPORAL_SQL_TOOL: ToolSpec = {
 export const TEMPORAL_UI_SERVER: ToolSpec = {
   name: 'temporal-ui-server',
   neededFor: 'the Temporal UI of the PostgreSQL-backed server (--temporal=postgres)',
-  go: { pkg: 'github.com/temporalio/ui-server/v2/cmd/server', module: 'github.com/temporalio/ui-server/v2', version: 'v2.42.1', takes: 'about 20 seconds' },
+  go: {
+    pkg: 'github.com/temporalio/ui-server/v2/cmd/server',
+    module: 'github.com/temporalio/ui-server/v2',
+    version: 'v2.42.1',
+    takes: 'about 20 seconds',
+  },
 };
 
 /** k6, for the load tests and `npm run bench`. */
@@ -88,5 +93,7 @@ export const DOCKER_COMPOSE: ToolSpec = {
 
 /** Every tool by name, for `npm run tools`. */
 export const TOOLS: Record<string, ToolSpec> = Object.fromEntries(
-  [CHROMIUM, REDIS_SERVER, TEMPORAL_CLI, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, K6, MAILPIT, PROMTOOL, DOCKER_COMPOSE].map((t) => [t.name, t]),
+  [CHROMIUM, REDIS_SERVER, TEMPORAL_CLI, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER, K6, MAILPIT, PROMTOOL, DOCKER_COMPOSE].map(
+    (t) => [t.name, t],
+  ),
 );

@@ -17,7 +17,8 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
   const [status, setStatus] = useState<PaymentStatus | ''>('');
   const [emailInput, setEmailInput] = useState('');
   const [email, setEmail] = useState('');
-  const [page, setPage] = useState(1);
+  // The page belongs to the filters it was chosen under: new filters start again at page 1.
+  const [paging, setPaging] = useState({ filters: '', page: 1 });
   const [pageSize, setPageSize] = useState<number>(25);
 
   // Typing settles for 300 ms before it filters.
@@ -25,7 +26,9 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
     const t = setTimeout(() => setEmail(emailInput.trim()), 300);
     return () => clearTimeout(t);
   }, [emailInput]);
-  useEffect(() => setPage(1), [sale, status, email, pageSize]);
+  const filters = JSON.stringify([sale, status, email, pageSize]);
+  const page = paging.filters === filters ? paging.page : 1;
+  const setPage = (p: number) => setPaging({ filters, page: p });
 
   const sales = api.sales.list.useQuery({ scope: 'all' });
   const q = api.orders.adminList.useQuery(
@@ -75,7 +78,13 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
         </label>
         <label htmlFor={`${id}-email`}>
           Buyer email
-          <input id={`${id}-email`} type="search" value={emailInput} onChange={(e) => setEmailInput(e.target.value)} placeholder="exact email" />
+          <input
+            id={`${id}-email`}
+            type="search"
+            value={emailInput}
+            onChange={(e) => setEmailInput(e.target.value)}
+            placeholder="exact email"
+          />
         </label>
         <label htmlFor={`${id}-size`}>
           Per page
@@ -124,25 +133,31 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
                     <td data-label="Sale">
                       <Link href={`/admin/sales/${o.flashSaleId}/monitor`}>{o.saleName}</Link>
                     </td>
-                    <td data-label="Buyer" className="mono small">{o.userEmail}</td>
-                    <td data-label="Amount" className="num">{formatMoney(o.totalAmount)}</td>
+                    <td data-label="Buyer" className="mono small">
+                      {o.userEmail}
+                    </td>
+                    <td data-label="Amount" className="num">
+                      {formatMoney(o.totalAmount)}
+                    </td>
                     <td data-label="Status">
                       <span className={`badge ${o.paymentStatus === 'paid' ? 'ok' : 'muted'}`}>{o.paymentStatus}</span>
                     </td>
-                    <td data-label="Order" className="mono small">{o.id}</td>
+                    <td data-label="Order" className="mono small">
+                      {o.id}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <nav className="pager" aria-label="Pages">
-            <button type="button" className="btn small secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+            <button type="button" className="btn small secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
               Previous
             </button>
             <span className="small" aria-live="polite">
               Page {q.data.page} of {q.data.pages}
             </span>
-            <button type="button" className="btn small secondary" disabled={page >= q.data.pages} onClick={() => setPage((p) => p + 1)}>
+            <button type="button" className="btn small secondary" disabled={page >= q.data.pages} onClick={() => setPage(page + 1)}>
               Next
             </button>
           </nav>

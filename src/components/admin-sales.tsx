@@ -81,7 +81,9 @@ function SaleRow({ sale }: { sale: AdminSale }) {
       <td data-label="Status">
         <SaleStatusBadge status={sale.status} soldOut={sale.currentQuantity <= 0} />
       </td>
-      <td data-label="Price" className="num">{formatMoney(sale.pricePerUnit)}</td>
+      <td data-label="Price" className="num">
+        {formatMoney(sale.pricePerUnit)}
+      </td>
       <td data-label="Stock" className="num">
         {sale.currentQuantity} / {sale.startingQuantity}
       </td>

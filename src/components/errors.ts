@@ -13,10 +13,7 @@ export function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof TRPCClientError) {
     const data = (err.data ?? {}) as { domainCode?: string; httpStatus?: number; fieldErrors?: Record<string, string[] | undefined> };
     const status = data.httpStatus;
-    const message =
-      status && status >= 500
-        ? 'Something went wrong on our side; please try again.'
-        : err.message || 'Request failed';
+    const message = status && status >= 500 ? 'Something went wrong on our side; please try again.' : err.message || 'Request failed';
     return { message, code: data.domainCode, httpStatus: status, fieldErrors: data.fieldErrors };
   }
   if (err instanceof Error) {

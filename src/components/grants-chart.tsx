@@ -32,7 +32,9 @@ export function GrantsChart({ values }: { values: number[] }) {
         now
       </text>
       {values.map((v, i) =>
-        v > 0 ? <rect key={i} className="bar" x={pad.l + i * bw + 1} y={y(v)} width={Math.max(1, bw - 2)} height={H - pad.b - y(v)} /> : null,
+        v > 0 ? (
+          <rect key={i} className="bar" x={pad.l + i * bw + 1} y={y(v)} width={Math.max(1, bw - 2)} height={H - pad.b - y(v)} />
+        ) : null,
       )}
     </svg>
   );

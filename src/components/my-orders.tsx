@@ -43,14 +43,18 @@ export function MyOrders() {
               <td data-label="Item">
                 <Link href={`/sales/${o.flashSaleId}`}>{o.saleName}</Link>
               </td>
-              <td data-label="Paid" className="num">{formatMoney(o.totalAmount)}</td>
+              <td data-label="Paid" className="num">
+                {formatMoney(o.totalAmount)}
+              </td>
               <td data-label="Status">
                 <span className={`badge ${o.paymentStatus === 'paid' ? 'ok' : 'muted'}`}>{o.paymentStatus}</span>
               </td>
               <td data-label="Date">
                 <LocalTime date={o.createdAt} />
               </td>
-              <td data-label="Order" className="mono small">{o.id}</td>
+              <td data-label="Order" className="mono small">
+                {o.id}
+              </td>
             </tr>
           ))}
         </tbody>

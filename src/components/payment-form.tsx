@@ -37,7 +37,10 @@ const ZCard = z.object({
       },
       { error: 'Enter a future expiry date as MM/YY' },
     ),
-  cvc: z.string().trim().regex(/^\d{3,4}$/, { error: 'Enter the 3 or 4 digit security code' }),
+  cvc: z
+    .string()
+    .trim()
+    .regex(/^\d{3,4}$/, { error: 'Enter the 3 or 4 digit security code' }),
 });
 type CardField = keyof z.infer<typeof ZCard>;
 

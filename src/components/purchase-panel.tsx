@@ -6,7 +6,7 @@
  * confirm, cancel), purchase/bot-check.tsx (the altcha widget), purchase/views.tsx (one component
  * per state). This file only decides which state the buyer is in.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { OrderData, PositionData, PublicSaleData } from '@/trpc/types';
 import type { Session } from '@/server/auth/session';
 import { formatMoney } from './format';
@@ -14,7 +14,18 @@ import { useCountdown } from './use-countdown';
 import { BotCheck } from './purchase/bot-check';
 import { usePosition } from './purchase/use-position';
 import { usePurchaseActions } from './purchase/use-purchase-actions';
-import { Ended, HoldView, JoinView, Problem, Purchased, QueueView, SessionEnded, SignInToBuy, SoldOut, WaitingRoomView } from './purchase/views';
+import {
+  Ended,
+  HoldView,
+  JoinView,
+  Problem,
+  Purchased,
+  QueueView,
+  SessionEnded,
+  SignInToBuy,
+  SoldOut,
+  WaitingRoomView,
+} from './purchase/views';
 
 export function PurchasePanel({
   sale,
@@ -34,13 +45,13 @@ export function PurchasePanel({
   const { pos, setPos, transport, sessionEnded } = usePosition(flashSaleId, signedIn);
   const [order, setOrder] = useState<OrderData | null>(null);
   /** Set when this page saw the buyer holding a unit: lets it say "expired" the moment time is up. */
-  const heldRef = useRef<{ expiresKey: string | null } | null>(null);
+  const [sawHold, setSawHold] = useState(false);
   const [solution, setSolution] = useState<string | null>(null);
   const [round, setRound] = useState(0);
 
   const onPosition = useCallback(
     (p: PositionData) => {
-      heldRef.current = null;
+      setSawHold(false);
       setPos(p);
     },
     [setPos],
@@ -62,13 +73,14 @@ export function PurchasePanel({
   };
 
   const holdLeft = useCountdown(pos?.status === 'held' ? pos.holdTtlSec : null, pos?.holdExpiresAt);
-  if (pos?.status === 'held') heldRef.current = { expiresKey: pos.holdExpiresAt };
+  // Adjusting state while rendering (React's pattern for state derived from changing data).
+  if (pos?.status === 'held' && !sawHold) setSawHold(true);
 
   const price = sale.item.pricePerUnit;
   const soldOut = sale.meta.soldOut;
   let status = pos?.status ?? null;
   // Time ran out on this page; the server's release follows within a moment.
-  if ((status === 'held' && holdLeft === 0 && !pos?.paying) || (status === 'none' && heldRef.current)) status = 'expired';
+  if ((status === 'held' && holdLeft === 0 && !pos?.paying) || (status === 'none' && sawHold)) status = 'expired';
   if (actions.problem?.code === 'ALREADY_PURCHASED') status = 'purchased';
   const leave = { busy: actions.busy, cancelling: actions.cancelling, onLeave: actions.cancel };
 

@@ -19,7 +19,7 @@ export function QueueMonitor({ flashSaleId, justCreated }: { flashSaleId: string
       </div>
     );
   }
-  const o = q.data!;
+  const o = q.data;
   return <MonitorView o={o} justCreated={justCreated} stale={q.isError} />;
 }
 
@@ -130,8 +130,12 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
                 <tbody>
                   {o.holds.map((h) => (
                     <tr key={h.email} data-testid="hold-row">
-                      <td data-label="Buyer" className="mono small">{h.email}</td>
-                      <td data-label="Time left" className="num">{formatDuration(h.secondsLeft)}</td>
+                      <td data-label="Buyer" className="mono small">
+                        {h.email}
+                      </td>
+                      <td data-label="Time left" className="num">
+                        {formatDuration(h.secondsLeft)}
+                      </td>
                       <td data-label="Workflow">
                         <a
                           href={h.temporalUrl}
@@ -185,9 +189,15 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
               <tbody>
                 {o.recentGrants.map((g) => (
                   <tr key={g.token} data-testid="grant-row">
-                    <td data-label="Time (UTC)" className="small">{formatTime(g.at)}</td>
-                    <td data-label="Buyer" className="mono small">{g.email}</td>
-                    <td data-label="Arrival #" className="num">{g.arrival}</td>
+                    <td data-label="Time (UTC)" className="small">
+                      {formatTime(g.at)}
+                    </td>
+                    <td data-label="Buyer" className="mono small">
+                      {g.email}
+                    </td>
+                    <td data-label="Arrival #" className="num">
+                      {g.arrival}
+                    </td>
                     <td data-label="How">
                       <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.via === 'dispatch' ? 'info' : 'muted'}`}>
                         {g.mode === 'fastpass' ? 'Fast Pass' : g.via === 'dispatch' ? 'promoted' : g.via === 'buy' ? 'at buy' : 'direct'}
@@ -218,8 +228,17 @@ function WaitingRoomLine({ room }: { room: OverviewData['fairness']['waitingRoom
   const order = (m: 'random' | 'fifo') => (m === 'random' ? 'random order' : 'arrival order');
   if (room.mode) {
     const size = room.size === null ? '' : `${room.size} ${room.size === 1 ? 'buyer' : 'buyers'} `;
-    return <>Waiting room: {size}placed in {order(room.mode)} at the opening (one arrival moment: they all come before later buyers).</>;
+    return (
+      <>
+        Waiting room: {size}placed in {order(room.mode)} at the opening (one arrival moment: they all come before later buyers).
+      </>
+    );
   }
-  if (room.preQueue) return <>Waiting room ({order(room.preQueue)} at the opening): {room.waiting} waiting.</>;
+  if (room.preQueue)
+    return (
+      <>
+        Waiting room ({order(room.preQueue)} at the opening): {room.waiting} waiting.
+      </>
+    );
   return <>No waiting room: buys before the start are refused.</>;
 }

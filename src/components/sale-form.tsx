@@ -92,6 +92,7 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
 
   // New sales default to "starts now, runs for an hour" (set after mount: the browser's clock and zone).
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the browser's clock and zone exist only after mount
     setTz(Intl.DateTimeFormat().resolvedOptions().timeZone);
     if (editing) return;
     const now = new Date();
@@ -107,7 +108,7 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
     const info = errorInfo(err);
     const fe = info.fieldErrors ?? {};
     const next: Partial<Record<Field, string>> = {};
-    for (const k of Object.keys(LABELS) as Field[]) if (fe[k]?.[0]) next[k] = fe[k]![0];
+    for (const k of Object.keys(LABELS) as Field[]) if (fe[k]?.[0]) next[k] = fe[k][0];
     setErrors(next);
     setProblem(info.message);
   };
@@ -170,7 +171,7 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
   const showErrors = (err: z.ZodError) => {
     const fe = z.flattenError(err).fieldErrors as Partial<Record<Field, string[]>>;
     const next: Partial<Record<Field, string>> = {};
-    for (const k of Object.keys(LABELS) as Field[]) if (fe[k]?.[0]) next[k] = fe[k]![0];
+    for (const k of Object.keys(LABELS) as Field[]) if (fe[k]?.[0]) next[k] = fe[k][0];
     setErrors(next);
     focusFirst(next);
   };
@@ -178,7 +179,14 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
   const set = (k: Field) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [k]: e.target.value }));
   /** The field `k` of the grid: its label, the error of that field, an optional hint. */
   const field = (k: Field, control: (c: FieldControl) => ReactNode, opts: { full?: boolean; hint?: ReactNode } = {}) => (
-    <FormField id={`${id}-${k}`} label={LABELS[k]} error={errors[k]} hint={opts.hint} className={opts.full ? 'full' : undefined} errorTestId={`error-${k}`}>
+    <FormField
+      id={`${id}-${k}`}
+      label={LABELS[k]}
+      error={errors[k]}
+      hint={opts.hint}
+      className={opts.full ? 'full' : undefined}
+      errorTestId={`error-${k}`}
+    >
       {control}
     </FormField>
   );
@@ -197,22 +205,61 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
         </div>
       )}
       <div className="form-grid">
-        {field('name', (c) => <input {...c} name="name" value={values.name} onChange={set('name')} maxLength={200} />, { full: true })}
-        {field('description', (c) => <textarea {...c} name="description" value={values.description} onChange={set('description')} />, { full: true })}
+        {field(
+          'name',
+          (c) => (
+            <input {...c} name="name" value={values.name} onChange={set('name')} maxLength={200} />
+          ),
+          { full: true },
+        )}
+        {field(
+          'description',
+          (c) => (
+            <textarea {...c} name="description" value={values.description} onChange={set('description')} />
+          ),
+          { full: true },
+        )}
         {field('pricePerUnit', (c) => (
-          <input {...c} name="pricePerUnit" type="number" inputMode="decimal" step="0.01" min="0" value={values.pricePerUnit} onChange={set('pricePerUnit')} />
+          <input
+            {...c}
+            name="pricePerUnit"
+            type="number"
+            inputMode="decimal"
+            step="0.01"
+            min="0"
+            value={values.pricePerUnit}
+            onChange={set('pricePerUnit')}
+          />
         ))}
         {field(
           'startingQuantity',
           (c) => (
-            <input {...c} name="startingQuantity" type="number" inputMode="numeric" step="1" min="1" value={values.startingQuantity} onChange={set('startingQuantity')} disabled={lockedQty} />
+            <input
+              {...c}
+              name="startingQuantity"
+              type="number"
+              inputMode="numeric"
+              step="1"
+              min="1"
+              value={values.startingQuantity}
+              onChange={set('startingQuantity')}
+              disabled={lockedQty}
+            />
           ),
           { hint: lockedQty ? 'Fixed once the sale has started.' : undefined },
         )}
-        {field('startsAt', (c) => <input {...c} name="startsAt" type="datetime-local" value={values.startsAt} onChange={set('startsAt')} disabled={lockedQty} />, {
-          hint: `Your local time${tz ? ` (${tz})` : ''}.`,
-        })}
-        {field('endsAt', (c) => <input {...c} name="endsAt" type="datetime-local" value={values.endsAt} onChange={set('endsAt')} />)}
+        {field(
+          'startsAt',
+          (c) => (
+            <input {...c} name="startsAt" type="datetime-local" value={values.startsAt} onChange={set('startsAt')} disabled={lockedQty} />
+          ),
+          {
+            hint: `Your local time${tz ? ` (${tz})` : ''}.`,
+          },
+        )}
+        {field('endsAt', (c) => (
+          <input {...c} name="endsAt" type="datetime-local" value={values.endsAt} onChange={set('endsAt')} />
+        ))}
         {field(
           'preQueue',
           (c) => (

@@ -34,8 +34,8 @@ export function SaleLifecycle({ id, endsAt, pausedAt }: { id: string; endsAt: Da
       <p className="small" data-testid="lifecycle-state">
         {pausedAt ? (
           <>
-            <strong>Paused</strong> since <LocalTime date={pausedAt} />: buyers may join the queue, nobody is granted a unit; holders
-            keep their time and may pay.
+            <strong>Paused</strong> since <LocalTime date={pausedAt} />: buyers may join the queue, nobody is granted a unit; holders keep
+            their time and may pay.
           </>
         ) : (
           <>

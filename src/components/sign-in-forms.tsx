@@ -124,7 +124,7 @@ export function SignInForms({
     }
     setErrors({});
     setBusy(true);
-    const failed = await finish(withCode ? 'shopper-code' : mode === 'shopper' ? 'guest' : 'admin', parsed.data as Record<string, string>);
+    const failed = await finish(withCode ? 'shopper-code' : mode === 'shopper' ? 'guest' : 'admin', parsed.data);
     if (!failed) return;
     setBusy(false);
     // A refused code belongs to the code field (the focus goes back to it); anything else to the form.
@@ -231,7 +231,15 @@ export function SignInForms({
           </FormField>
         )}
         <button type="submit" className="btn wide" disabled={busy}>
-          {busy ? (withCode && step === 'email' ? 'Sending…' : 'Signing in…') : withCode && step === 'email' ? 'Send code' : mode === 'shopper' && !withCode ? 'Continue' : 'Sign in'}
+          {busy
+            ? withCode && step === 'email'
+              ? 'Sending…'
+              : 'Signing in…'
+            : withCode && step === 'email'
+              ? 'Send code'
+              : mode === 'shopper' && !withCode
+                ? 'Continue'
+                : 'Sign in'}
         </button>
         {withCode && step === 'code' && (
           <div className="row">
@@ -245,8 +253,7 @@ export function SignInForms({
         )}
         {mode === 'admin' && noAdminYet && (
           <p className="small" data-testid="no-admin-yet">
-            No admin yet? Open the one-time setup link the server printed when it started, or run{' '}
-            <code>npm run admin:create</code>.
+            No admin yet? Open the one-time setup link the server printed when it started, or run <code>npm run admin:create</code>.
           </p>
         )}
       </form>

@@ -8,7 +8,9 @@ const units = (n: number) => `${n} unit${n === 1 ? '' : 's'}`;
 function Bar({ parts, total }: { parts: { n: number; className: string }[]; total: number }) {
   return (
     <div className="stock-bar" aria-hidden="true">
-      {parts.map((p) => (p.n > 0 && total > 0 ? <span key={p.className} className={p.className} style={{ width: `${(p.n / total) * 100}%` }} /> : null))}
+      {parts.map((p) =>
+        p.n > 0 && total > 0 ? <span key={p.className} className={p.className} style={{ width: `${(p.n / total) * 100}%` }} /> : null,
+      )}
     </div>
   );
 }
@@ -37,7 +39,8 @@ export function StockBreakdown({
   else if (state === 'upcoming') summary = `${units(starting)} go on sale when it starts.`;
   else if (state === 'ended') summary = `The sale has ended: ${sold} of ${starting} sold.`;
   else if (free > 0) summary = `${free} of ${starting} available now.`;
-  else summary = 'Every unit left is held by a buyer who has not paid yet: join the queue and you get one if a holder does not pay in time.';
+  else
+    summary = 'Every unit left is held by a buyer who has not paid yet: join the queue and you get one if a holder does not pay in time.';
   return (
     <div className="stack stock" style={{ gap: '0.4rem' }}>
       <Bar

@@ -60,7 +60,11 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
                 pump();
               }, delay);
             } else {
-              if (failures++ % 100 === 0) console.error(`[engine] gave up on ${j.key} after ${maxAttempts} attempts (${failures} so far):`, (err as Error)?.message ?? err);
+              if (failures++ % 100 === 0)
+                console.error(
+                  `[engine] gave up on ${j.key} after ${maxAttempts} attempts (${failures} so far):`,
+                  (err as Error)?.message ?? err,
+                );
               finish(j);
             }
           },

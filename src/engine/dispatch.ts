@@ -17,7 +17,12 @@ import { finishConfirm } from './purchase';
  * Waits up to `waitMs` for a busy lock; undefined when it could not be had (the holder, or the next
  * tick, does the work).
  */
-export async function withLock<T>(deps: EngineDeps, key: string, fn: () => Promise<T>, waitMs = deps.config.lockTtlMs * 2): Promise<T | undefined> {
+export async function withLock<T>(
+  deps: EngineDeps,
+  key: string,
+  fn: () => Promise<T>,
+  waitMs = deps.config.lockTtlMs * 2,
+): Promise<T | undefined> {
   const owner = randomUUID();
   const deadline = Date.now() + waitMs;
   while ((await deps.redis.set(key, owner, 'PX', deps.config.lockTtlMs, 'NX')) !== 'OK') {
@@ -37,7 +42,9 @@ export async function dispatchSale(deps: EngineDeps, saleId: string): Promise<Gr
   if (grants.length) {
     recordGrant('dispatch', grants.length);
     const client = await deps.temporal();
-    await Promise.all(grants.map((g) => signalHold(client, deps.config, { saleId, email: g.email, arrival: g.arrival, state: 'held' }, 'granted')));
+    await Promise.all(
+      grants.map((g) => signalHold(client, deps.config, { saleId, email: g.email, arrival: g.arrival, state: 'held' }, 'granted')),
+    );
   }
   return grants;
 }

@@ -33,7 +33,14 @@ export interface LeftRecord {
 
 export const parseGrant = (raw: string): GrantRecord => {
   const [token, email, arrival, atMs, mode, via] = raw.split('|');
-  return { token: token!, email: email!, arrival: Number(arrival), atMs: Number(atMs), mode: mode as GrantRecord['mode'], via: via as GrantRecord['via'] };
+  return {
+    token: token!,
+    email: email!,
+    arrival: Number(arrival),
+    atMs: Number(atMs),
+    mode: mode as GrantRecord['mode'],
+    via: via as GrantRecord['via'],
+  };
 };
 
 export const parseLeft = (raw: string): LeftRecord => {

@@ -30,7 +30,7 @@ function build() {
   });
   const grants = new Counter({
     name: 'flashsale_grants_total',
-    help: 'Holds granted, by where (buy: at the buy; workflow: a queued workflow\'s own step; dispatch: the dispatcher)',
+    help: "Holds granted, by where (buy: at the buy; workflow: a queued workflow's own step; dispatch: the dispatcher)",
     labelNames: ['via'] as const,
     registers: [app, worker],
   });
@@ -201,4 +201,3 @@ export function metricsHandler(registry: Registry, before?: () => Promise<void>)
     }
   };
 }
-

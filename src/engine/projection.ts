@@ -124,7 +124,9 @@ async function liveBuyers(deps: EngineDeps, saleId: string) {
   }
   const holds: RestoredHold[] = [];
   for (let i = 0; i < toQuery.length; i += QUERY_CONCURRENCY) {
-    const views = await Promise.all(toQuery.slice(i, i + QUERY_CONCURRENCY).map((id) => client.workflow.getHandle(id).query(holdStateQuery)));
+    const views = await Promise.all(
+      toQuery.slice(i, i + QUERY_CONCURRENCY).map((id) => client.workflow.getHandle(id).query(holdStateQuery)),
+    );
     for (const v of views) {
       if ((v.state === 'held' || v.state === 'confirming') && v.token && v.expiresAtMs && v.arrival) {
         holds.push({ email: v.email, token: v.token, expiresAtMs: v.expiresAtMs, arrival: v.arrival, state: v.state });
@@ -204,10 +206,20 @@ export async function restoreSale(deps: EngineDeps, saleId: string): Promise<Res
       tx.set(k.stock, stock)
         .set(k.arrivals, Math.max(0, ...holds.map((h) => h.arrival), ...queue.map((q) => q.arrival)))
         // Tokens go on from every one MongoDB knows (orders, markers), so none is given twice.
-        .set(k.grantSeq, Math.max(0, ...holds.map((h) => Number(h.token)), ...orders.map((o) => Number(o.grantToken)), ...[...decremented].map(Number)))
+        .set(
+          k.grantSeq,
+          Math.max(0, ...holds.map((h) => Number(h.token)), ...orders.map((o) => Number(o.grantToken)), ...[...decremented].map(Number)),
+        )
         .hset(k.meta, { ...saleMeta(sale), ...room.opened }); // last: the scripts decide again once the meta is there
       if ((await tx.exec()) === null) continue; // a confirm ended meanwhile: read again
-      const report = { holds: holds.length, queued: room.queue.length, waiting: room.waiting.length, paid: paid.size, stock, ms: Date.now() - t0 };
+      const report = {
+        holds: holds.length,
+        queued: room.queue.length,
+        waiting: room.waiting.length,
+        paid: paid.size,
+        stock,
+        ms: Date.now() - t0,
+      };
       recordRestore();
       console.log(`[engine] restored sale ${saleId} in Redis: ${JSON.stringify(report)}`);
       return report;
@@ -230,7 +242,9 @@ export async function ensureSaleInRedis(deps: EngineDeps, saleId: string): Promi
 
 /** The same, off the request path (a hold workflow's step found the sale lost). */
 export function restoreInBackground(deps: EngineDeps, saleId: string): void {
-  deps.background.run(`restore:${saleId}`, () => ensureSaleInRedis(deps, saleId).catch((err: unknown) => {
-    if ((err as { code?: string }).code !== 'SERVICE_UNAVAILABLE') throw err; // another process restores it
-  }));
+  deps.background.run(`restore:${saleId}`, () =>
+    ensureSaleInRedis(deps, saleId).catch((err: unknown) => {
+      if ((err as { code?: string }).code !== 'SERVICE_UNAVAILABLE') throw err; // another process restores it
+    }),
+  );
 }

@@ -84,11 +84,13 @@ async function decrement(c: LeasedClaim): Promise<void> {
     { $inc: { currentQuantity: -1 }, $set: { [markerOf(c.token)]: c.atMs } },
   );
   if (res.modifiedCount === 1) return;
-  const sale = await FlashSale.findById(c.saleId).select(`startsAt endsAt currentQuantity +${markerOf(c.token)}`).lean<{
-    startsAt: Date;
-    endsAt: Date;
-    pendingGrants?: Record<string, number>;
-  }>();
+  const sale = await FlashSale.findById(c.saleId)
+    .select(`startsAt endsAt currentQuantity +${markerOf(c.token)}`)
+    .lean<{
+      startsAt: Date;
+      endsAt: Date;
+      pendingGrants?: Record<string, number>;
+    }>();
   if (sale?.pendingGrants?.[`g${c.token}`] !== undefined) return; // taken by an earlier attempt
   if (!sale || at < sale.startsAt || at >= sale.endsAt) {
     recordOversellGuard('outside_window');

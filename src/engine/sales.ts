@@ -35,7 +35,11 @@ export async function closeSale(deps: EngineDeps, saleId: string): Promise<SaleF
   // activity, with retries): in a sale ended early they would wait for their timers (minutes).
   for (const email of ended) {
     const lane = `${saleId}:${email}`;
-    deps.background.runUnlessWaiting(`saleClosed:${lane}`, async () => signalHold(await deps.temporal(), deps.config, { saleId, email }, 'saleClosed'), lane);
+    deps.background.runUnlessWaiting(
+      `saleClosed:${lane}`,
+      async () => signalHold(await deps.temporal(), deps.config, { saleId, email }, 'saleClosed'),
+      lane,
+    );
   }
   const snap = await deps.scripts.snapshot(saleId);
   const sale = await FlashSale.findById(saleId).lean<SaleFacts>();
@@ -58,5 +62,6 @@ async function removeSettledMarkers(saleId: string): Promise<void> {
   const tokens = Object.keys(doc?.pendingGrants ?? {}).map((k) => k.slice(1));
   if (!tokens.length) return;
   const settled = await Order.find({ flashSaleId: saleId, grantToken: { $in: tokens } }).distinct('grantToken');
-  if (settled.length) await FlashSale.updateOne({ _id: saleId }, { $unset: Object.fromEntries(settled.map((t) => [`pendingGrants.g${t}`, ''])) });
+  if (settled.length)
+    await FlashSale.updateOne({ _id: saleId }, { $unset: Object.fromEntries(settled.map((t) => [`pendingGrants.g${t}`, ''])) });
 }

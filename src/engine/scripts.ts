@@ -68,7 +68,13 @@ export interface HoldEntry {
 export const parseHoldEntry = (raw: string): HoldEntry | null => {
   const m = /^(\d+):(\d+):(\d+):([hcr]):(\d+)$/.exec(raw);
   if (!m) return null;
-  return { token: m[1]!, expiresAtMs: Number(m[2]), arrival: Number(m[3]), state: m[4] === 'c' ? 'confirming' : 'held', leaseUntilMs: Number(m[5]) };
+  return {
+    token: m[1]!,
+    expiresAtMs: Number(m[2]),
+    arrival: Number(m[3]),
+    state: m[4] === 'c' ? 'confirming' : 'held',
+    leaseUntilMs: Number(m[5]),
+  };
 };
 
 /** The entry of a hold rebuilt after a Redis loss (projection.ts); its lease, if any, has ended. */

@@ -99,12 +99,24 @@ export const saleArgs = (config: EngineConfig, sale: { id: string; startsAt: Dat
   idleTickMs: Math.max(config.saleTickSec, 30) * 1000,
 });
 
-export async function startSaleWorkflow(client: Client, config: EngineConfig, sale: { id: string; startsAt: Date; endsAt: Date }): Promise<void> {
-  await client.workflow.start('saleWorkflow', { taskQueue: config.taskQueue, workflowId: saleWorkflowId(sale.id), args: [saleArgs(config, sale)] });
+export async function startSaleWorkflow(
+  client: Client,
+  config: EngineConfig,
+  sale: { id: string; startsAt: Date; endsAt: Date },
+): Promise<void> {
+  await client.workflow.start('saleWorkflow', {
+    taskQueue: config.taskQueue,
+    workflowId: saleWorkflowId(sale.id),
+    args: [saleArgs(config, sale)],
+  });
 }
 
 /** Moves the sale workflow's timers to a new window (a sale whose workflow already closed gets a new one). */
-export async function rescheduleSaleWorkflow(client: Client, config: EngineConfig, sale: { id: string; startsAt: Date; endsAt: Date }): Promise<void> {
+export async function rescheduleSaleWorkflow(
+  client: Client,
+  config: EngineConfig,
+  sale: { id: string; startsAt: Date; endsAt: Date },
+): Promise<void> {
   await client.workflow.signalWithStart('saleWorkflow', {
     taskQueue: config.taskQueue,
     workflowId: saleWorkflowId(sale.id),

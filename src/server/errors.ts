@@ -15,8 +15,10 @@ export function unavailableService(err: unknown): DomainError | undefined {
   const e = err as { name?: string; code?: string; message?: string } | undefined;
   const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
   // ioredis: a command given up on (maxRetriesPerRequest) or sent on a closed connection.
-  if (/MaxRetriesPerRequest|Connection is closed|Stream isn't writeable/i.test(text)) return ServiceUnavailableError('Redis is unavailable', 2);
-  if (/^Mongo(Network|ServerSelection|NotConnected|PoolCleared)/.test(e?.name ?? '')) return ServiceUnavailableError('MongoDB is unavailable', 2);
+  if (/MaxRetriesPerRequest|Connection is closed|Stream isn't writeable/i.test(text))
+    return ServiceUnavailableError('Redis is unavailable', 2);
+  if (/^Mongo(Network|ServerSelection|NotConnected|PoolCleared)/.test(e?.name ?? ''))
+    return ServiceUnavailableError('MongoDB is unavailable', 2);
   // gRPC status 14, as the Temporal client reports a server it cannot reach.
   if (/\b14 UNAVAILABLE\b/.test(text)) return ServiceUnavailableError('Temporal is unavailable', 2);
   return undefined;
@@ -33,7 +35,10 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
 };
 
 /** tRPC code for each kind (the HTTP status follows from it). */
-export const TRPC_CODE: Record<ErrorKind, 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR'> = {
+export const TRPC_CODE: Record<
+  ErrorKind,
+  'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR'
+> = {
   BAD_REQUEST: 'BAD_REQUEST',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',

@@ -36,16 +36,19 @@ export function plainMessage(issue: Issue): string {
       if (issue.input === undefined) return `${field} is required`;
       return `${field} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
     case 'too_small': {
-      const min = issue.minimum as number | bigint;
+      const min = issue.minimum;
       if (issue.origin === 'string' && Number(min) === 1) return `${field} is required`;
-      if (issue.origin === 'date') return `${field} must be ${issue.inclusive ? 'at or after' : 'after'} ${new Date(Number(min)).toISOString()}`;
-      if ((issue.origin === 'number' || issue.origin === 'int') && Number(min) === 0 && issue.inclusive) return `${field} must not be negative`;
+      if (issue.origin === 'date')
+        return `${field} must be ${issue.inclusive ? 'at or after' : 'after'} ${new Date(Number(min)).toISOString()}`;
+      if ((issue.origin === 'number' || issue.origin === 'int') && Number(min) === 0 && issue.inclusive)
+        return `${field} must not be negative`;
       if (issue.inclusive) return `${field} must be at least ${sizeWords(issue.origin, min)}`;
       return `${field} must be greater than ${sizeWords(issue.origin, min)}`;
     }
     case 'too_big': {
-      const max = issue.maximum as number | bigint;
-      if (issue.origin === 'date') return `${field} must be ${issue.inclusive ? 'at or before' : 'before'} ${new Date(Number(max)).toISOString()}`;
+      const max = issue.maximum;
+      if (issue.origin === 'date')
+        return `${field} must be ${issue.inclusive ? 'at or before' : 'before'} ${new Date(Number(max)).toISOString()}`;
       if (issue.inclusive) return `${field} must be at most ${sizeWords(issue.origin, max)}`;
       return `${field} must be less than ${sizeWords(issue.origin, max)}`;
     }
@@ -77,7 +80,7 @@ export const describeZodError = (err: z.ZodError) => [...new Set(err.issues.map(
 /** Field name -> its messages (each unknown key is a field of its own). */
 export function zodFields(err: z.ZodError): Record<string, string[]> {
   // No prototype: a client's field may be called __proto__ or constructor.
-  const fields: Record<string, string[]> = Object.create(null);
+  const fields = Object.create(null) as Record<string, string[]>;
   const add = (field: string, message: string) => (fields[field] ??= []).push(message);
   for (const issue of err.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -64,7 +64,7 @@ const limiters = new WeakMap<Redis, Map<string, RateLimiterRedis>>();
 
 function limiter(redis: Redis, action: RateAction, scope: Scope, points: number, windowSec: number): RateLimiterRedis {
   let byLimit = limiters.get(redis);
-  if (!byLimit) limiters.set(redis, (byLimit = new Map()));
+  if (!byLimit) limiters.set(redis, (byLimit = new Map<string, RateLimiterRedis>()));
   const id = `${action}:${scope}:${points}:${windowSec}`;
   let l = byLimit.get(id);
   if (!l) {

@@ -60,7 +60,13 @@ export async function runBuyer(
       return undefined;
     } catch (err) {
       const msg = (err as Error).message;
-      return { email, outcome: /sold out/i.test(msg) ? 'sold_out' : /already bought/i.test(msg) ? 'purchased' : 'refused', error: msg, unavailable, rebought };
+      return {
+        email,
+        outcome: /sold out/i.test(msg) ? 'sold_out' : /already bought/i.test(msg) ? 'purchased' : 'refused',
+        error: msg,
+        unavailable,
+        rebought,
+      };
     }
   };
   const refused = await buy();
@@ -100,7 +106,8 @@ export async function runBuyer(
     }
     if (p.status === 'sold_out' || p.status === 'closed') return { email, outcome: p.status, unavailable, rebought };
     if (p.status === 'purchased') return { email, outcome: 'purchased', unavailable, rebought };
-    if (Date.now() > deadline) return { email, outcome: 'refused', error: `still ${p.status} after ${opts.giveUpAfterMs}ms`, unavailable, rebought };
+    if (Date.now() > deadline)
+      return { email, outcome: 'refused', error: `still ${p.status} after ${opts.giveUpAfterMs}ms`, unavailable, rebought };
     await sleep(opts.pollMs ?? 100);
   }
 }

@@ -59,7 +59,15 @@ export async function startEngine(
   const database = opts.database ?? `test_${randomUUID().slice(0, 8)}`;
   const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), dbName: database });
   await mongo();
-  const deps: AppDeps = { redis, scripts: saleScripts(redis), temporal: async () => temporal, background: createBackground(), mongo, config, pow: powSettingsFromEnv() };
+  const deps: AppDeps = {
+    redis,
+    scripts: saleScripts(redis),
+    temporal: async () => temporal,
+    background: createBackground(),
+    mongo,
+    config,
+    pow: powSettingsFromEnv(),
+  };
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {

@@ -37,7 +37,8 @@ export async function waitForMail(to: string, seen = 0, timeoutMs = 15_000): Pro
       const m = await api<{ ID: string; From: { Address: string }; Subject: string; Text: string }>(`/message/${r.messages[0].ID}`);
       return { id: m.ID, from: m.From.Address, subject: m.Subject, text: m.Text, count: r.messages_count };
     }
-    if (Date.now() > deadline) throw new Error(`no new mail to ${to} within ${timeoutMs} ms (it had ${r.messages_count}, ${seen} seen before)`);
+    if (Date.now() > deadline)
+      throw new Error(`no new mail to ${to} within ${timeoutMs} ms (it had ${r.messages_count}, ${seen} seen before)`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -6,7 +6,11 @@
 import { codeIn, mailCount, waitForMail } from './mailpit';
 
 async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: { token?: string } | undefined }> {
-  const res = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json().catch(() => undefined)) as { token?: string } | undefined };
 }
 

@@ -38,13 +38,19 @@ export default async function HealthPage({ searchParams }: Props) {
               const s = h.services[k];
               return (
                 <tr key={k} data-testid={`health-${k}`} data-ok={s.ok}>
-                  <th scope="row" data-label="Service">{NAMES[k]}</th>
+                  <th scope="row" data-label="Service">
+                    {NAMES[k]}
+                  </th>
                   <td data-label="State">
                     <span className={`dot ${s.ok ? 'ok' : 'bad'}`} aria-hidden="true" />
                     {s.ok ? 'Up' : 'Down'}
                   </td>
-                  <td data-label="Latency" className="num">{s.latencyMs} ms</td>
-                  <td data-label="Detail" className="small">{s.detail}</td>
+                  <td data-label="Latency" className="num">
+                    {s.latencyMs} ms
+                  </td>
+                  <td data-label="Detail" className="small">
+                    {s.detail}
+                  </td>
                 </tr>
               );
             })}

@@ -34,8 +34,8 @@ export default async function SignUpPage({ searchParams }: Props) {
       <div className="card stack" style={{ maxWidth: 460, margin: '0 auto' }} data-testid="signup-refused">
         <h1>Sign-up needs the setup link</h1>
         <p>
-          The first admin account is created through the one-time link the server printed when it started. The link works
-          once, until the server restarts; restart it for a new one.
+          The first admin account is created through the one-time link the server printed when it started. The link works once, until the
+          server restarts; restart it for a new one.
         </p>
         <p>
           Or create the admin on the server: <code>npm run admin:create -- --email you@example.com</code>

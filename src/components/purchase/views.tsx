@@ -34,14 +34,28 @@ export function SignInToBuy({ flashSaleId }: { flashSaleId: string }) {
   );
 }
 
-export function HoldView(props: { pos: PositionData; left: number; price: number; paying: boolean; busy: boolean; cancelling: boolean; onPay: () => void; onCancel: () => void }) {
+export function HoldView(props: {
+  pos: PositionData;
+  left: number;
+  price: number;
+  paying: boolean;
+  busy: boolean;
+  cancelling: boolean;
+  onPay: () => void;
+  onCancel: () => void;
+}) {
   const { pos, left, price, paying, busy, cancelling, onPay, onCancel } = props;
   return (
     <div className="stack" data-testid="hold-view">
       <div className="notice ok">
         <h3>A unit is reserved for you</h3>
         <p className="small">Pay before the timer runs out, or the unit goes to the next person in line.</p>
-        <div className={`hold-timer${left <= 60 ? ' low' : ''}`} role="timer" aria-label={`Time left to pay: ${spokenDuration(left)}`} data-testid="hold-countdown">
+        <div
+          className={`hold-timer${left <= 60 ? ' low' : ''}`}
+          role="timer"
+          aria-label={`Time left to pay: ${spokenDuration(left)}`}
+          data-testid="hold-countdown"
+        >
           {formatDuration(left)}
         </div>
       </div>
@@ -53,14 +67,23 @@ export function HoldView(props: { pos: PositionData; left: number; price: number
   );
 }
 
-export function QueueView(props: { pos: PositionData; live: boolean; paused: boolean; busy: boolean; cancelling: boolean; onLeave: () => void }) {
+export function QueueView(props: {
+  pos: PositionData;
+  live: boolean;
+  paused: boolean;
+  busy: boolean;
+  cancelling: boolean;
+  onLeave: () => void;
+}) {
   const { pos, live, paused, busy, cancelling, onLeave } = props;
   return (
     <div className="stack" data-testid="queue-view">
       <div className="notice info">
         <h3>You&apos;re in line</h3>
         <p className="small" aria-live="polite" data-testid="queue-summary">
-          {pos.ahead === 0 ? 'You are next. A unit is yours as soon as one is free.' : `${plural(pos.ahead, 'person', 'people')} ahead of you.`}
+          {pos.ahead === 0
+            ? 'You are next. A unit is yours as soon as one is free.'
+            : `${plural(pos.ahead, 'person', 'people')} ahead of you.`}
         </p>
       </div>
       {paused && <PausedNotice />}
@@ -231,7 +254,9 @@ export function Ended({ closedWhileWaiting = false }: { closedWhileWaiting?: boo
   return (
     <div className="notice" role="status" data-testid="outcome-ended">
       <h3>This sale has ended</h3>
-      <p className="small">{closedWhileWaiting ? 'It closed before a unit came free for you. Nothing was charged.' : 'Buying is closed.'}</p>
+      <p className="small">
+        {closedWhileWaiting ? 'It closed before a unit came free for you. Nothing was charged.' : 'Buying is closed.'}
+      </p>
     </div>
   );
 }

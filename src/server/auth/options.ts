@@ -52,9 +52,9 @@ async function authorizeWith(
     const s = await fn();
     return { id: s.email, email: s.email, role: s.role, verified };
   } catch (err) {
-    if (err instanceof DomainError) throw new Error(err.message);
+    if (err instanceof DomainError) throw new Error(err.message, { cause: err });
     console.error('[auth] sign-in failed:', err);
-    throw new Error('Sign-in is unavailable right now; please retry');
+    throw new Error('Sign-in is unavailable right now; please retry', { cause: err });
   }
 }
 

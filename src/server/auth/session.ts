@@ -16,7 +16,10 @@ export interface Session {
   role: Role;
 }
 
-export function sessionFromClaims(claims: Record<string, unknown> | null | undefined, mode: 'open' | 'verified' = env.SHOPPER_AUTH): Session | null {
+export function sessionFromClaims(
+  claims: Record<string, unknown> | null | undefined,
+  mode: 'open' | 'verified' = env.SHOPPER_AUTH,
+): Session | null {
   const email = typeof claims?.email === 'string' ? claims.email : null;
   const role = ROLES.find((r) => r === claims?.role);
   if (!email || !role) return null;

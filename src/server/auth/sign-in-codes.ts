@@ -37,7 +37,8 @@ export const CodeExpiredError = () => new DomainError('CODE_EXPIRED', 'UNAUTHORI
 export const NoCodeError = () =>
   new DomainError('NO_CODE', 'UNAUTHORIZED', 'No sign-in code was sent to this email (or it was long ago): send a code first');
 
-const hashOf = (email: string, code: string) => createHmac('sha256', env.NEXTAUTH_SECRET).update(`sign-in-code\n${email}\n${code}`).digest('base64url');
+const hashOf = (email: string, code: string) =>
+  createHmac('sha256', env.NEXTAUTH_SECRET).update(`sign-in-code\n${email}\n${code}`).digest('base64url');
 
 /** What the shopper receives. */
 export function signInCodeMail(to: string, code: string, ttlSec: number) {
@@ -83,7 +84,11 @@ export async function sendSignInCode(
  * Checks the code; the right one is used up and signs the shopper in (the user is created on
  * first sign-in; an admin's email is refused: admins sign in with their password).
  */
-export async function verifySignInCode(deps: AppDeps, { email, code }: TShopperCodeVerify, settings: CodeSettings = codeSettingsFromEnv()): Promise<Session> {
+export async function verifySignInCode(
+  deps: AppDeps,
+  { email, code }: TShopperCodeVerify,
+  settings: CodeSettings = codeSettingsFromEnv(),
+): Promise<Session> {
   const r = await signInCodeScript(deps.redis).check(email, hashOf(email, code), settings.maxTries);
   switch (r.status) {
     case 'ok':

@@ -43,7 +43,11 @@ export function createPowChallenge(s: PowSettings, nowMs = Date.now()): Promise<
 
 const ZPayload = z.object({
   challenge: z.object({
-    parameters: z.looseObject({ algorithm: z.literal(ALGORITHM), nonce: z.string().regex(/^[0-9a-f]{2,64}$/), expiresAt: z.number().optional() }),
+    parameters: z.looseObject({
+      algorithm: z.literal(ALGORITHM),
+      nonce: z.string().regex(/^[0-9a-f]{2,64}$/),
+      expiresAt: z.number().optional(),
+    }),
     signature: z.string().max(256),
   }),
   solution: z.object({ counter: z.number().int().nonnegative(), derivedKey: z.string().max(256) }),
@@ -51,11 +55,19 @@ const ZPayload = z.object({
 
 const powError = (code: string, kind: 'BAD_REQUEST' | 'FORBIDDEN', message: string) => new DomainError(code, kind, message);
 export const PowRequiredError = (field: string) =>
-  powError('BOT_CHALLENGE_REQUIRED', 'BAD_REQUEST', `${field} is required: solve a proof-of-work challenge (GET /api/v1/challenge) and send its solution`);
-export const PowUnreadableError = (field: string) => powError('BOT_CHALLENGE_INVALID', 'BAD_REQUEST', `${field} is not an ALTCHA solution (base64 JSON of challenge and solution)`);
-export const PowFailedError = (field: string) => powError('BOT_CHALLENGE_FAILED', 'FORBIDDEN', `${field}: the proof-of-work solution is wrong; solve a new challenge`);
-export const PowExpiredError = (field: string) => powError('BOT_CHALLENGE_EXPIRED', 'FORBIDDEN', `${field}: the challenge expired before it was used; solve a new one`);
-export const PowUsedError = (field: string) => powError('BOT_CHALLENGE_USED', 'FORBIDDEN', `${field}: this solution was already used (each one joins once); solve a new challenge`);
+  powError(
+    'BOT_CHALLENGE_REQUIRED',
+    'BAD_REQUEST',
+    `${field} is required: solve a proof-of-work challenge (GET /api/v1/challenge) and send its solution`,
+  );
+export const PowUnreadableError = (field: string) =>
+  powError('BOT_CHALLENGE_INVALID', 'BAD_REQUEST', `${field} is not an ALTCHA solution (base64 JSON of challenge and solution)`);
+export const PowFailedError = (field: string) =>
+  powError('BOT_CHALLENGE_FAILED', 'FORBIDDEN', `${field}: the proof-of-work solution is wrong; solve a new challenge`);
+export const PowExpiredError = (field: string) =>
+  powError('BOT_CHALLENGE_EXPIRED', 'FORBIDDEN', `${field}: the challenge expired before it was used; solve a new one`);
+export const PowUsedError = (field: string) =>
+  powError('BOT_CHALLENGE_USED', 'FORBIDDEN', `${field}: this solution was already used (each one joins once); solve a new challenge`);
 
 function decode(raw: string): z.infer<typeof ZPayload> | null {
   try {
@@ -77,7 +89,12 @@ export async function requirePowSolution(deps: { redis: Redis; pow: PowSettings 
   if (!payload) throw PowUnreadableError(field);
   const { challenge, solution } = payload;
   // The signature covers every parameter, so anything we did not issue fails before any hashing.
-  const result = await verifySolution({ challenge: challenge as unknown as Challenge, solution, deriveKey, hmacSignatureSecret: deps.pow.hmacKey }).catch(() => null);
+  const result = await verifySolution({
+    challenge: challenge as unknown as Challenge,
+    solution,
+    deriveKey,
+    hmacSignatureSecret: deps.pow.hmacKey,
+  }).catch(() => null);
   if (!result) throw PowFailedError(field);
   if (result.expired) throw PowExpiredError(field);
   if (!result.verified) throw PowFailedError(field);

@@ -35,7 +35,8 @@ export function createTrpcHandler(opts: TrpcHandlerOptions = {}) {
       rateLimits: opts.rateLimits,
     }),
     onError({ error, path, req }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'} from ${clientIp(req, opts.trust)}:`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        console.error(`[trpc] ${path ?? '?'} from ${clientIp(req, opts.trust)}:`, error.cause ?? error);
     },
   });
   return (req: IncomingMessage, res: ServerResponse) => {

@@ -19,7 +19,14 @@ let transport: Transporter | undefined;
 
 export const sendMail: SendMail = async (mail) => {
   // A slow or dead server fails the request within seconds instead of hanging it.
-  const options: SMTPPool.Options = { url: env.SMTP_URL, pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
+  const options: SMTPPool.Options = {
+    url: env.SMTP_URL,
+    pool: true,
+    maxConnections: 5,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  };
   transport ??= nodemailer.createTransport(options, { from: env.SMTP_FROM });
   await transport.sendMail(mail);
 };

@@ -28,7 +28,11 @@ export function instrumentHttp(handler: Handler, fallback: (req: IncomingMessage
     const t0 = performance.now();
     res.once('close', () => {
       hist.observe(
-        { method: req.method ?? 'GET', route: routes.get(res) ?? fallback(req), status: res.writableFinished ? String(res.statusCode) : '499' },
+        {
+          method: req.method ?? 'GET',
+          route: routes.get(res) ?? fallback(req),
+          status: res.writableFinished ? String(res.statusCode) : '499',
+        },
         (performance.now() - t0) / 1000,
       );
     });

@@ -23,7 +23,9 @@ export const ordersRouter = createTRPCRouter({
       return buy(ctx.deps, buyer(ctx, input));
     }),
   /** A proof-of-work challenge for the next buy (`required`: whether buys need one here). */
-  challenge: publicProcedure.input(ZNoInput).query(async ({ ctx }) => ({ required: ctx.deps.pow.enabled, challenge: await createPowChallenge(ctx.deps.pow) })),
+  challenge: publicProcedure
+    .input(ZNoInput)
+    .query(async ({ ctx }) => ({ required: ctx.deps.pow.enabled, challenge: await createPowChallenge(ctx.deps.pow) })),
   position: shopperProcedure.input(ZSaleOnlyInput).query(({ ctx, input }) => position(ctx.deps, buyer(ctx, input))),
   /**
    * The buyer's position, pushed over SSE whenever it changes (one Redis snapshot every 500 ms on
@@ -41,8 +43,14 @@ export const ordersRouter = createTRPCRouter({
       await sleep(500, undefined, { signal }).catch(() => undefined);
     }
   }),
-  confirm: shopperProcedure.use(rateLimit('confirm')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
-  cancel: shopperProcedure.use(rateLimit('cancel')).input(ZSaleOnlyInput).mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
+  confirm: shopperProcedure
+    .use(rateLimit('confirm'))
+    .input(ZSaleOnlyInput)
+    .mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
+  cancel: shopperProcedure
+    .use(rateLimit('cancel'))
+    .input(ZSaleOnlyInput)
+    .mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
   /** A buyer's own orders; admins may look up anyone's. */
   byEmail: shopperProcedure.input(ZByEmailInput.partial()).query(({ ctx, input }) => {
     const email = input.email ?? ctx.session.email;

@@ -183,7 +183,14 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
         case 'confirming': {
           await faultPoint(deps.config, 'confirm.after-claim');
           await deps.mongo();
-          const order = await finishConfirm(deps, { saleId: flashSaleId, email, token: c.token, price: c.price, atMs: c.atMs, fresh: c.fresh });
+          const order = await finishConfirm(deps, {
+            saleId: flashSaleId,
+            email,
+            token: c.token,
+            price: c.price,
+            atMs: c.atMs,
+            fresh: c.fresh,
+          });
           tellHold(deps, { saleId: flashSaleId, email }, 'confirmed');
           m.confirms.inc({ result: 'paid' });
           return order;

@@ -69,7 +69,10 @@ export async function overview(deps: AppDeps, saleId: string) {
     fastPass: { active: snap.stock <= threshold, threshold, percent: deps.config.fastPassPercent },
     grantsTotal: grants.length,
     grantsPerSecond: perSecond,
-    recentGrants: grants.slice(-20).reverse().map((g) => ({ ...g, at: new Date(g.atMs).toISOString() })),
+    recentGrants: grants
+      .slice(-20)
+      .reverse()
+      .map((g) => ({ ...g, at: new Date(g.atMs).toISOString() })),
     fairness: {
       waitingRoom: {
         ...fairness.waitingRoom,

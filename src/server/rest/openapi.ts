@@ -36,7 +36,11 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
       // Dates are a Date (tRPC) or an ISO string (JSON): over REST only the string exists.
       if (def.type === 'union' && def.options?.some((o) => o._zod.def.type === 'date')) {
         for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
-        Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time', description: 'ISO 8601 date-time with a time zone, e.g. 2030-01-31T18:00:00Z' });
+        Object.assign(ctx.jsonSchema, {
+          type: 'string',
+          format: 'date-time',
+          description: 'ISO 8601 date-time with a time zone, e.g. 2030-01-31T18:00:00Z',
+        });
       }
     },
   }) as JsonSchema;
@@ -92,7 +96,9 @@ export function buildOpenApi(routes: Route[], base: string, opts: { shopperAuth:
         in: 'header',
         required: false,
         description:
-          'A solved proof-of-work challenge from `GET ' + base + '/challenge` (base64 JSON of challenge and solution). Required when the bot defence is on (BOT_CHALLENGE=pow): missing or unreadable is a 400, wrong, expired or already used a 403 (`error.code` BOT_CHALLENGE_*). Each solution is good for one buy.',
+          'A solved proof-of-work challenge from `GET ' +
+          base +
+          '/challenge` (base64 JSON of challenge and solution). Required when the bot defence is on (BOT_CHALLENGE=pow): missing or unreadable is a 400, wrong, expired or already used a 403 (`error.code` BOT_CHALLENGE_*). Each solution is good for one buy.',
         schema: { type: 'string' },
       });
     }

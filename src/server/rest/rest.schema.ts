@@ -13,7 +13,7 @@ import { PAYMENT_STATUSES, ROLES } from '@models/constants';
  * buyer is: the field may be left out, and any other email is refused (src/server/auth/shopper-identity.ts).
  */
 const ZRestBuyerEmail = ZEmail.optional().describe(
-  "Your own email: may be left out when you send a bearer token (any other is refused with 403). With SHOPPER_AUTH=open and no token: the buyer, required",
+  'Your own email: may be left out when you send a bearer token (any other is refused with 403). With SHOPPER_AUTH=open and no token: the buyer, required',
 );
 
 /** Buy, position, cancel: the sale, and who buys (see ZRestBuyerEmail). */
@@ -26,7 +26,11 @@ export const ZRestConfirmInput = ZRestBuyerInput.extend({
 
 /** Whose orders: yours (the token's) by default; admins may name anyone. */
 export const ZRestByEmailQuery = z
-  .object({ email: ZEmail.optional().describe("Whose orders: yours by default; another shopper's only with an admin token. With SHOPPER_AUTH=open and no token: required") })
+  .object({
+    email: ZEmail.optional().describe(
+      "Whose orders: yours by default; another shopper's only with an admin token. With SHOPPER_AUTH=open and no token: required",
+    ),
+  })
   .strict();
 
 /** The public sale: by id, or (seed behaviour) the current sale, else the next upcoming one. */
@@ -36,7 +40,7 @@ export const ZPublicSaleQuery = z.object({ flashSaleId: ZSaleId.optional() }).st
 export const ZAdminOrdersQuery = ZAdminOrdersFilters.extend({
   page: ZQueryPage,
   pageSize: ZQueryPageSize.optional(),
-  limit: ZQueryPageSize.optional().describe('The original system\'s name for pageSize'),
+  limit: ZQueryPageSize.optional().describe("The original system's name for pageSize"),
 })
   .strict()
   .refine((q) => q.pageSize === undefined || q.limit === undefined, { error: 'Send pageSize or limit, not both', path: ['limit'] })
@@ -65,7 +69,9 @@ export const ZSaleItem = z.object({
   preQueue: z
     .enum(['random', 'fifo'])
     .nullable()
-    .describe('Waiting room before the start: its buyers are placed in the queue at the opening in a random order (random) or in arrival order (fifo); null: none, buys before the start are refused'),
+    .describe(
+      'Waiting room before the start: its buyers are placed in the queue at the opening in a random order (random) or in arrival order (fifo); null: none, buys before the start are refused',
+    ),
   pausedAt: ZIso.nullable().describe('When an admin paused the sale; null while it runs'),
   createdAt: ZIso.optional(),
   updatedAt: ZIso.optional(),
@@ -94,10 +100,19 @@ export const ZPublicSaleResponse = z.object({
 export const ZPositionDetail = z.enum(['waiting', 'queued', 'held', 'purchased', 'expired', 'cancelled', 'sold_out', 'closed', 'none']);
 
 export const ZPositionResponse = z.object({
-  status: z.enum(['queued', 'ready', 'none']).describe('Seed status: ready = you hold a unit, confirm now (queued includes the waiting room)'),
-  detail: ZPositionDetail.describe('The full state: waiting (in the waiting room before the opening), queued, held, purchased, expired, cancelled, sold_out, closed, ...'),
+  status: z
+    .enum(['queued', 'ready', 'none'])
+    .describe('Seed status: ready = you hold a unit, confirm now (queued includes the waiting room)'),
+  detail: ZPositionDetail.describe(
+    'The full state: waiting (in the waiting room before the opening), queued, held, purchased, expired, cancelled, sold_out, closed, ...',
+  ),
   paying: z.boolean().describe('true while a confirm of the held unit is being recorded (it can no longer be cancelled)'),
-  position: z.number().int().describe('1-based place in the queue; 0 when not queued; in the waiting room, the place by arrival (a random-order room draws the real one at the opening)'),
+  position: z
+    .number()
+    .int()
+    .describe(
+      '1-based place in the queue; 0 when not queued; in the waiting room, the place by arrival (a random-order room draws the real one at the opening)',
+    ),
   ahead: z.number().int(),
   size: z.number().int().describe('Queue length'),
   hasActiveHold: z.boolean(),
@@ -163,7 +178,9 @@ export const ZQueueOverviewResponse = z.looseObject({
         waiting: z.number().int().describe('Buyers waiting for the opening now'),
         openedAt: ZIso.nullable(),
       })
-      .describe('The waiting room counts as one arrival moment: its buyers take arrival numbers 1..n in their placed order, before everyone after the opening'),
+      .describe(
+        'The waiting room counts as one arrival moment: its buyers take arrival numbers 1..n in their placed order, before everyone after the opening',
+      ),
     inversions: z.number().int().describe('Pairs granted out of arrival order, over all grants'),
     fastPassInversions: z.number().int(),
     overtakes: z.number().int().describe('Later arrivals granted while an earlier buyer waited who then left without a unit (0 expected)'),

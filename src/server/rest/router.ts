@@ -11,7 +11,13 @@ import { env } from '@/env';
 import type { AppDeps } from '../deps';
 import { defaultDeps } from '../deps';
 import { sessionFromRequest } from '../auth/session';
-import { actingShopper, EMAIL_OR_TOKEN_REQUIRED, shopperAuthMode, ShopperSignInRequiredError, type ShopperAuthMode } from '../auth/shopper-identity';
+import {
+  actingShopper,
+  EMAIL_OR_TOKEN_REQUIRED,
+  shopperAuthMode,
+  ShopperSignInRequiredError,
+  type ShopperAuthMode,
+} from '../auth/shopper-identity';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { clientIp, type TrustFn } from '../http/client-ip';
 import { repeatedParam, repeatedParamMessage } from '../http/query';
@@ -19,7 +25,7 @@ import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ra
 import { setRouteLabel } from '../metrics/http';
 import { POW_HEADER, requirePowSolution } from '../bot/pow';
 import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
-import { Reply, routes as defaultRoutes, type Method, type RestContext, type Route } from './routes';
+import { Reply, routes as defaultRoutes, type RestContext, type Route } from './routes';
 import { buildOpenApi } from './openapi';
 import { DOCS_ASSETS_PATH, DOCS_CSP, docsAsset, docsPage } from './docs';
 
@@ -114,7 +120,14 @@ export function createRestHandler(opts: RestOptions = {}) {
   const openApi = () => (openApiJson ??= JSON.stringify(buildOpenApi(table, base, { shopperAuth: shopperMode() })));
   const docsHtml = docsPage(`${base}/openapi.json`);
 
-  async function run(req: IncomingMessage, res: ServerResponse, c: Compiled, params: Record<string, string>, query: string, ctx: RestContext) {
+  async function run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    c: Compiled,
+    params: Record<string, string>,
+    query: string,
+    ctx: RestContext,
+  ) {
     const { route } = c;
     const { requestId } = ctx;
     const mode = shopperMode();
@@ -133,7 +146,11 @@ export function createRestHandler(opts: RestOptions = {}) {
     if (route.input) {
       const raw = route.input.from === 'body' ? await readJsonBody(req, maxBody) : parseQuery(query);
       for (const name of Object.keys(params)) {
-        if (Object.hasOwn(raw, name)) throw duplicated(name, `${name} is given in the path; do not send it again in the ${route.input.from === 'body' ? 'body' : 'query string'}`);
+        if (Object.hasOwn(raw, name))
+          throw duplicated(
+            name,
+            `${name} is given in the path; do not send it again in the ${route.input.from === 'body' ? 'body' : 'query string'}`,
+          );
       }
       const parsed = route.input.schema.safeParse({ ...raw, ...params });
       // Open mode, nobody signed in: the request must name its buyer (reported with the other problems).
@@ -177,7 +194,8 @@ export function createRestHandler(opts: RestOptions = {}) {
     try {
       if (path === `${base}/openapi.json` || path === '/docs' || path === `${base}/docs`) {
         setRouteLabel(res, `GET ${path === `${base}/openapi.json` ? path : '/docs'}`);
-        if (method !== 'GET' && method !== 'HEAD') throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: 'GET, HEAD' });
+        if (method !== 'GET' && method !== 'HEAD')
+          throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: 'GET, HEAD' });
         const isDoc = path !== `${base}/openapi.json`;
         const body = isDoc ? docsHtml : openApi();
         res.writeHead(200, {
@@ -194,7 +212,8 @@ export function createRestHandler(opts: RestOptions = {}) {
         setRouteLabel(res, `GET ${DOCS_ASSETS_PATH}`);
         const asset = docsAsset(path.slice(DOCS_ASSETS_PATH.length + 1));
         if (!asset) throw new RestError(404, 'NOT_FOUND', `No docs asset ${path.slice(0, 200)}`);
-        if (method !== 'GET' && method !== 'HEAD') throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: 'GET, HEAD' });
+        if (method !== 'GET' && method !== 'HEAD')
+          throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: 'GET, HEAD' });
         res.writeHead(200, {
           'content-type': asset.type,
           'content-length': String(asset.body.length),
@@ -223,10 +242,12 @@ export function createRestHandler(opts: RestOptions = {}) {
         res.end();
         return;
       }
-      const c = found.entry.methods.get(method as Method);
+      const c = found.entry.methods.get(method);
       if (!c) {
         setRouteLabel(res, `${method} ${found.entry.pattern}`);
-        throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${found.entry.pattern}; use ${allowed}`, { allow: allowed });
+        throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${found.entry.pattern}; use ${allowed}`, {
+          allow: allowed,
+        });
       }
       setRouteLabel(res, c.label);
       await run(req, res, c, found.params, query, { deps: deps(), session: null, ip, requestId });

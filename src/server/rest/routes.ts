@@ -93,7 +93,7 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   handle: (ctx: RestContext, input: z.output<S>) => Promise<unknown>;
 }
 
-const defineRoute = <S extends z.ZodType>(r: Route<S>): Route => r as unknown as Route;
+const defineRoute = <S extends z.ZodType>(r: Route<S>): Route => r;
 
 type PositionStatusSeed = 'queued' | 'ready' | 'none';
 
@@ -180,7 +180,8 @@ export const routes: Route[] = [
     path: '/orders/position',
     operationId: 'position',
     summary: "A buyer's place in the queue and hold state",
-    description: '`status`: `queued` (waiting), `ready` (holding a unit: confirm before `holdTtlSec` runs out) or `none`; `detail` says which none (purchased, expired, sold_out, ...).',
+    description:
+      '`status`: `queued` (waiting), `ready` (holding a unit: confirm before `holdTtlSec` runs out) or `none`; `detail` says which none (purchased, expired, sold_out, ...).',
     tag: 'Orders',
     auth: 'shopper',
     input: { schema: ZRestBuyerInput, from: 'query' },
@@ -195,7 +196,8 @@ export const routes: Route[] = [
     path: '/orders/confirm',
     operationId: 'confirm',
     summary: 'Pay for the held unit (atomic decrement + order); repeating returns the same order',
-    description: '409 NO_ACTIVE_HOLD when there is no live hold (never granted, expired or cancelled); 409 when the sale ended or sold out.',
+    description:
+      '409 NO_ACTIVE_HOLD when there is no live hold (never granted, expired or cancelled); 409 when the sale ended or sold out.',
     tag: 'Orders',
     auth: 'shopper',
     input: { schema: ZRestConfirmInput, from: 'body' },

@@ -4,7 +4,6 @@
  * sale workflow (its timers). The public status shoppers poll is in public-sale.ts.
  */
 import { FlashSale, Order } from '@models/index';
-import type { PreQueueMode } from '@models/constants';
 import { dispatchInBackground } from '@/engine/dispatch';
 import { SaleLockedError, SaleNotFoundError } from '@/engine/errors';
 import { allSaleKeys, saleKeys } from '@/engine/keys';

@@ -13,7 +13,9 @@ export async function offerFirstAdminSetup(deps: AppDeps): Promise<void> {
     exists = await adminExists(deps);
   } catch (err) {
     // MongoDB is not answering yet: offer the link anyway; the sign-up itself checks for admins.
-    console.warn(`[app] could not check for an admin (${err instanceof Error ? err.message : String(err)}); offering the setup link anyway`);
+    console.warn(
+      `[app] could not check for an admin (${err instanceof Error ? err.message : String(err)}); offering the setup link anyway`,
+    );
   }
   if (exists) return;
   const link = new URL('/signup', env.NEXTAUTH_URL);
