@@ -91,9 +91,9 @@ try {
   const row = (name: string, r: typeof buys) =>
     `| ${name} | ${r.perSec.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`;
   console.log('\n| operation | per second | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: |');
-  console.log(row('buy-10.lua alone (join + grant), one sale', scriptBuys));
-  console.log(row('snapshot-10.lua alone (a position read)', scriptSnapshots));
-  console.log(row("claim-10.lua alone (a confirm's first step)", scriptClaims));
+  console.log(row('buy-11.lua alone (join + grant), one sale', scriptBuys));
+  console.log(row('snapshot-11.lua alone (a position read)', scriptSnapshots));
+  console.log(row("claim-11.lua alone (a confirm's first step)", scriptClaims));
   console.log(row('buy (one Lua step; workflow start in the background)', buys));
   console.log(row(`confirm (${held.length} holds: claim, MongoDB step, consume)`, confirms));
   console.log(row('bare Temporal workflow start', starts));

@@ -136,15 +136,24 @@ describe('app crash mid-confirm', () => {
     // Warm it up (connections, first-request compilation), so the crowd finds it answering.
     for (let i = 0; i < 3; i++) await fetch(`http://127.0.0.1:${PORT}/api/v1/health`);
     // Confirms arrive one every 10 ms; the kill lands in the middle of them, once a few answered.
+    // The second half waits for those first answers (a slow machine must not send them all before
+    // the kill), and buyers due after the kill never reach the app.
     let answered = 0;
-    const inFlight = emails.map((e, i) =>
-      sleep(i * 10)
-        .then(() => confirmOverHttp(e, sale.id))
-        .then((a) => (answered++, a)),
-    );
+    let killed = false;
+    const inFlight: Promise<Awaited<ReturnType<typeof confirmOverHttp>>>[] = [];
+    const arrivals = (async () => {
+      for (const [i, e] of emails.entries()) {
+        if (i === units / 2) await waitFor(async () => answered >= 5 || killed, 30_000, 'the first answers');
+        if (killed) return;
+        inFlight.push(confirmOverHttp(e, sale.id).then((a) => (answered++, a)));
+        await sleep(10);
+      }
+    })();
     await waitFor(async () => answered >= 5, 30_000, 'the first answers');
     await sleep(Math.random() * 30);
+    killed = true;
     await Promise.all([api.kill(), worker!.kill()]);
+    await arrivals;
     const answers = await Promise.all(inFlight);
     const done = answers.filter((a) => a.status === 200).length;
     const claimed = await consumed(sale.id, emails);

@@ -196,6 +196,25 @@ describe('Lua scripts', () => {
     );
   });
 
+  it('step: a running workflow Redis does not know (a rebuild missed it) goes back at its arrival, once; one with an outcome or cancelling does not', async () => {
+    const { id, k } = await sale({ stock: 1, initial: 3 });
+    await scripts.buy(id, 'a@x.io', settings); // arrival 1, holds the free unit
+    const missed = await Promise.all(Array.from({ length: 20 }, () => scripts.step(id, 'missed@x.io', 'check', settings, 3)));
+    assert.ok(
+      missed.every((r) => r.kind === 'queued' && r.arrival === 3 && r.position === 1),
+      JSON.stringify(missed[0]),
+    );
+    assert.deepEqual(await redis.zrange(k.queue, 0, -1, 'WITHSCORES'), ['missed@x.io', '3'], 'in the queue once, at its arrival');
+    assert.equal(await redis.get(k.arrivals), '3', 'later arrivals come after it');
+    assert.equal((await scripts.buy(id, 'new@x.io', settings)).arrival, 4, 'a newcomer arrives after it');
+
+    await redis.hset(k.outcome, 'left@x.io', 'expired');
+    assert.deepEqual(await scripts.step(id, 'left@x.io', 'check', settings, 2), { kind: 'done', outcome: 'expired' });
+    assert.deepEqual(await scripts.step(id, 'leaving@x.io', 'cancel', settings, 2), { kind: 'done', outcome: 'cancelled' });
+    assert.deepEqual(await scripts.step(id, 'nobody@x.io', 'check', settings), { kind: 'done', outcome: 'closed' });
+    assert.deepEqual(await redis.zrange(k.queue, 0, -1), ['missed@x.io', 'new@x.io'], 'nobody else joined');
+  });
+
   it('claim: of 20 concurrent confirms one owns the hold, the rest see it busy; after the lease one takes it over', async () => {
     const { id, k } = await sale({ stock: 1, price: 42 });
     await scripts.buy(id, 'p@x.io', settings);

@@ -21,9 +21,15 @@ const OUTCOMES: Record<string, HoldOutcome> = {
   sold_out: 'sold_out',
 };
 
-export async function holdStep(deps: EngineDeps, saleId: string, email: string, intent: 'check' | 'cancel'): Promise<HoldStep> {
+export async function holdStep(
+  deps: EngineDeps,
+  saleId: string,
+  email: string,
+  intent: 'check' | 'cancel',
+  knownArrival?: number,
+): Promise<HoldStep> {
   for (;;) {
-    const r = await deps.scripts.step(saleId, email, intent, holdSettings(deps.config));
+    const r = await deps.scripts.step(saleId, email, intent, holdSettings(deps.config), knownArrival);
     switch (r.kind) {
       case 'lost':
         // Redis came back empty: the sale is rebuilt off this workflow task (the rebuild queries

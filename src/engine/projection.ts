@@ -107,9 +107,10 @@ interface Waiter {
 /** The sale's running hold workflows, as Temporal sees them: holders (queried), the queue and the waiting room. */
 async function liveBuyers(deps: EngineDeps, saleId: string) {
   const client = await deps.temporal();
-  const holders: string[] = [];
   const queue: Waiter[] = [];
   const toQuery: string[] = [];
+  /** ArrivalSeq of the workflows queried: the place of one that has not stepped yet (it knows none). */
+  const arrivalSeqOf = new Map<string, number>();
   for await (const wf of client.workflow.list({
     query: `WorkflowType = 'holdWorkflow' AND SaleId = '${saleId}' AND ExecutionStatus = 'Running'`,
   })) {
@@ -118,9 +119,10 @@ async function liveBuyers(deps: EngineDeps, saleId: string) {
     const state = String(attrs.HoldState?.[0] ?? 'queued');
     const arrival = Number(attrs.ArrivalSeq?.[0] ?? NaN);
     if (!email) continue;
-    if (state === 'held' || state === 'confirming' || !Number.isFinite(arrival)) toQuery.push(wf.workflowId);
-    else if (state === 'queued') queue.push({ email, arrival: Math.abs(arrival), waiting: arrival < 0 });
-    holders.push(email);
+    if (state === 'held' || state === 'confirming' || !Number.isFinite(arrival)) {
+      toQuery.push(wf.workflowId);
+      if (Number.isFinite(arrival)) arrivalSeqOf.set(email, arrival);
+    } else if (state === 'queued') queue.push({ email, arrival: Math.abs(arrival), waiting: arrival < 0 });
   }
   const holds: RestoredHold[] = [];
   for (let i = 0; i < toQuery.length; i += QUERY_CONCURRENCY) {
@@ -132,6 +134,11 @@ async function liveBuyers(deps: EngineDeps, saleId: string) {
         holds.push({ email: v.email, token: v.token, expiresAtMs: v.expiresAtMs, arrival: v.arrival, state: v.state });
       } else if (v.state === 'queued' && v.arrival) {
         queue.push({ email: v.email, arrival: v.arrival, waiting: v.waiting === true });
+      } else if (v.state === 'queued' && arrivalSeqOf.has(v.email)) {
+        // Started held (granted at the buy) but Redis was lost before its first step: its grant is
+        // gone with Redis; it goes back into the queue at its arrival, ahead of everyone after it.
+        const seq = arrivalSeqOf.get(v.email)!;
+        queue.push({ email: v.email, arrival: Math.abs(seq), waiting: seq < 0 });
       }
     }
   }

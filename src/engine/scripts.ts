@@ -179,8 +179,27 @@ export function saleScripts(redis: ScriptedRedis) {
       };
     },
 
-    async step(saleId: string, email: string, intent: 'check' | 'cancel', s: HoldSettingsWithLease): Promise<StepReply> {
-      const r = await run('step', saleId, email, intent, s.holdTtlMs, s.graceMs, s.fastPassPercent, s.leaseMs, s.recheckMs, roomSeed());
+    /** `knownArrival`: the buyer's ArrivalSeq as their workflow knows it (puts back a buyer a rebuild missed). */
+    async step(
+      saleId: string,
+      email: string,
+      intent: 'check' | 'cancel',
+      s: HoldSettingsWithLease,
+      knownArrival?: number,
+    ): Promise<StepReply> {
+      const r = await run(
+        'step',
+        saleId,
+        email,
+        intent,
+        s.holdTtlMs,
+        s.graceMs,
+        s.fastPassPercent,
+        s.leaseMs,
+        s.recheckMs,
+        roomSeed(),
+        knownArrival ?? '',
+      );
       const [kind, a, b, c, d] = r;
       switch (kind) {
         case 'lost':

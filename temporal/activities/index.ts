@@ -10,7 +10,8 @@ import { closeSale, tickSale } from '@/engine/sales';
 export function createActivities(deps: EngineDeps) {
   return {
     /** A hold workflow's step: what is due for this buyer now, and what to wait for next. */
-    holdStep: (saleId: string, email: string, intent: 'check' | 'cancel') => holdStep(deps, saleId, email, intent),
+    holdStep: (saleId: string, email: string, intent: 'check' | 'cancel', knownArrival?: number) =>
+      holdStep(deps, saleId, email, intent, knownArrival),
 
     /** Publishes the sale's facts to Redis and seeds its shadow stock (idempotent). */
     syncSale: (saleId: string) => syncSaleToRedis(deps, saleId),

@@ -83,7 +83,8 @@ export async function holdWorkflow(args: HoldArgs): Promise<HoldOutcome> {
     const intent = cancelRequested ? 'cancel' : 'check';
     cancelRequested = false;
     woken = false; // a signal that arrives during the step wakes the next wait at once
-    const next = await holdStep(saleId, email, intent);
+    // ArrivalSeq goes along: a buyer a rebuild of Redis could not see is put back at that place.
+    const next = await holdStep(saleId, email, intent, seq);
     if (next.kind === 'done') {
       setState(next.outcome);
       await condition(allHandlersFinished);

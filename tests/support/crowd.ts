@@ -1,6 +1,6 @@
 /** Simulated buyers driving the real engine through the tRPC caller, as the web app does. */
 import { FlashSale, Order } from '@models/index';
-import { holdWorkflowId } from '@/engine/contract';
+import { holdStateQuery, holdWorkflowId } from '@/engine/contract';
 import { shopper, type Engine } from './engine';
 
 export type Behaviour = 'confirm' | 'cancel' | 'abandon';
@@ -87,8 +87,9 @@ export async function runBuyer(
         const paid = await call(() => api.orders.confirm({ flashSaleId: saleId })).then(
           () => true,
           async (err) => {
-            // An outage took a hold whose workflow had not started yet: a shopper buys again.
-            if (opts.patient && /you have no hold/.test((err as Error).message)) return false;
+            // An outage took the hold (its workflow had just started): the buyer is back in the
+            // queue at their arrival, or, if no workflow ran yet, buys again.
+            if (opts.patient && /you have no hold|still in the queue/.test((err as Error).message)) return false;
             throw new Error(`${email}: ${(err as Error).message}; ${await diagnose(engine, saleId, email)}`);
           },
         );
@@ -99,7 +100,11 @@ export async function runBuyer(
         continue;
       }
       if (behaviour === 'cancel') {
-        await call(() => api.orders.cancel({ flashSaleId: saleId }));
+        await call(() => api.orders.cancel({ flashSaleId: saleId })).catch(async (err) => {
+          // An outage took a hold whose workflow had not started yet: there is nothing left to cancel.
+          if (opts.patient && /not in the queue/.test((err as Error).message)) return;
+          throw new Error(`${email}: ${(err as Error).message}; ${await diagnose(engine, saleId, email)}`);
+        });
         return { email, outcome: 'cancelled', heldAfterMs, unavailable, rebought };
       }
       return { email, outcome: 'abandoned', heldAfterMs, unavailable, rebought };
@@ -115,16 +120,17 @@ export async function runBuyer(
 /** What the hold workflow and Redis say about a buyer: attached to unexpected failures. */
 export async function diagnose(engine: Engine, saleId: string, email: string): Promise<string> {
   const handle = (await engine.deps.temporal()).workflow.getHandle(holdWorkflowId(saleId, email));
-  const [d, history, snap] = await Promise.all([
+  const [d, history, snap, state] = await Promise.all([
     handle.describe().catch(() => null),
     handle.fetchHistory().catch(() => null),
     engine.deps.scripts.snapshot(saleId, email),
+    handle.query(holdStateQuery).catch(() => null),
   ]);
   const events = (history?.events ?? []).map((e) => {
     const act = e.activityTaskScheduledEventAttributes?.activityType?.name;
     return `${e.eventTime ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString().slice(17, 23) : ''} ${String(e.eventType)}${act ? `(${act})` : ''}`;
   });
-  return `workflow ${d?.status.name ?? 'none'}; redis ${JSON.stringify(snap)}; history ${events.join(', ')}`;
+  return `workflow ${d?.status.name ?? 'none'} ${JSON.stringify(state)} ${JSON.stringify(d?.searchAttributes ?? {})}; redis ${JSON.stringify(snap)}; history ${events.join(', ')}`;
 }
 
 /** The numbers that must always reconcile, from MongoDB and Redis. */

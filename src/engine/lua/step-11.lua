@@ -5,6 +5,7 @@
   ARGV[1] hold key prefix   ARGV[2] email   ARGV[3] intent ('check' | 'cancel')   ARGV[4] holdTtlMs
   ARGV[5] graceMs   ARGV[6] fastPassPercent   ARGV[7] leaseMs   ARGV[8] recheckMs
   ARGV[9] seed for the waiting room's draw (see buy-11.lua); a step after the start opens the room
+  ARGV[10] the buyer's arrival as their workflow knows it (ArrivalSeq: < 0 a waiting-room ticket), or ''
   Returns one of:
     { 'lost' }                            Redis lost the sale (restarted empty): wait for its restore
     { 'held', token, expiresAtMs, grantedNow, arrival }  wait for a signal or the deadline
@@ -49,9 +50,24 @@ if h then
 end
 
 local rank = redis.call('ZRANK', QUEUE, email)
+local known = ARGV[10] ~= '' and tonumber(ARGV[10]) or nil
+if not rank and known and intent ~= 'cancel' and (window == 'open' or window == 'paused' or window == 'not_started')
+  and not redis.call('ZRANK', WAITING, email) and redis.call('HEXISTS', OUTCOME, email) == 0 then
+  -- A running workflow Redis knows nothing of: a rebuild after an outage could not see it (it had
+  -- just started). It goes back where it arrived, ahead of everyone after it.
+  if known < 0 and not sale.opened then
+    redis.call('ZADD', WAITING, -known, email)
+  else
+    redis.call('ZADD', QUEUE, math.abs(known), email)
+    rank = redis.call('ZRANK', QUEUE, email)
+  end
+  if tonumber(redis.call('GET', ARRIVALS) or '0') < math.abs(known) then redis.call('SET', ARRIVALS, math.abs(known)) end
+end
 if not rank then
   local roomRank = redis.call('ZRANK', WAITING, email)
-  if not roomRank then return { 'done', redis.call('HGET', OUTCOME, email) or 'closed' } end
+  if not roomRank then
+    return { 'done', redis.call('HGET', OUTCOME, email) or (intent == 'cancel' and 'cancelled' or 'closed') }
+  end
   if intent == 'cancel' then
     leave_room(email, 'cancelled')
     return { 'done', 'cancelled' }

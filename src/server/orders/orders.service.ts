@@ -241,7 +241,10 @@ export async function cancel(deps: AppDeps, { email, flashSaleId }: TBuyerInput)
   } else if (r.kind === 'done' && r.outcome === 'cancelled') {
     dispatchInBackground(deps, flashSaleId); // a departing head may let the next one through Fast Pass
   } else {
-    throw r.kind === 'done' && r.outcome === 'purchased' ? AlreadyPurchasedError() : NotInQueueError();
+    if (r.kind === 'done' && r.outcome === 'purchased') throw AlreadyPurchasedError();
+    // A workflow a rebuild of Redis could not see would put this buyer back in the queue: it ends instead.
+    tellHold(deps, { saleId: flashSaleId, email }, 'cancel');
+    throw NotInQueueError();
   }
   tellHold(deps, { saleId: flashSaleId, email }, 'cancel');
   return position(deps, { email, flashSaleId });
