@@ -1,66 +1,26 @@
 /**
  * REST API contract: every endpoint against the real engine (Redis, MongoDB, Temporal, an
- * in-process worker), served by the REST handler on an ephemeral-port Node server. Every 2xx
+ * in-process worker), served by the app's handler (tests/http/app-server.ts). Every 2xx
  * answer is parsed with the response schema the OpenAPI document publishes.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { FlashSale, Order } from '@models/index';
 import { issueToken } from '@/server/auth/session';
-import { createRestHandler, type RestOptions } from '@/server/rest';
 import { routes, type Route } from '@/server/rest/routes';
 import * as S from '@/server/rest/rest.schema';
 import { upsertAdmin } from '@/server/users/users.service';
 import { admin, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 import { roomyRateLimits } from './support/rate-limits';
 import { codeIn, mailCount, waitForMail } from './support/mailpit';
+import { serveApp, type AppServer, type Answer, type ServeOptions } from './http/app-server';
 
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-async function serve(engine: Engine, opts: Partial<RestOptions> = {}) {
-  const handler = createRestHandler({ deps: () => engine.deps, rateLimits: roomyRateLimits, ...opts });
-  const server: Server = createServer((req, res) => void handler(req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (
-    method: string,
-    path: string,
-    /** `as`: a shopper's email, sent as that shopper's bearer token (the one the verify endpoint issues). */
-    o: { body?: unknown; raw?: string; token?: string; as?: string; headers?: Record<string, string> } = {},
-  ): Promise<Res> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.body !== undefined || o.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const token = o.token ?? (o.as ? await issueToken(shopper(o.as)) : undefined);
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(base + path, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
-  };
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
-  return { call, close, base };
-}
+const serve = (engine: Engine, opts: Pick<ServeOptions, 'routes'> = {}) => serveApp(engine.deps, { rateLimits: roomyRateLimits, ...opts });
 
 /** Asserts a status and, for 2xx, that the body matches the documented schema. */
-function expectOk<T extends z.ZodType>(res: Res, status: number, schema: T): z.output<T> {
+function expectOk<T extends z.ZodType>(res: Answer, status: number, schema: T): z.output<T> {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   const parsed = schema.safeParse(res.json);
   assert.ok(parsed.success, `response does not match its schema: ${parsed.error?.message}\n${res.text}`);
@@ -68,7 +28,7 @@ function expectOk<T extends z.ZodType>(res: Res, status: number, schema: T): z.o
 }
 
 /** Asserts an error answer: status, code, and (for 400) the named fields. */
-function expectError(res: Res, status: number, code: string, fields: string[] = []) {
+function expectError(res: Answer, status: number, code: string, fields: string[] = []) {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   const parsed = S.ZErrorResponse.safeParse(res.json);
   assert.ok(parsed.success, `error body does not match the error schema: ${res.text}`);
@@ -85,7 +45,7 @@ const hex24 = () => randomUUID().replace(/-/g, '').slice(0, 24);
 
 describe('REST API contract', () => {
   let engine: Engine;
-  let api: Awaited<ReturnType<typeof serve>>;
+  let api: AppServer;
   let adminToken: string;
   let shopperToken: string;
 
