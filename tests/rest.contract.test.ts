@@ -412,7 +412,7 @@ describe('REST API contract', () => {
       expectError(await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${hex24()}`), 404, 'SALE_NOT_FOUND');
     });
 
-    it('without an id: the sale running now (seed behaviour)', async () => {
+    it('without an id: the sale running now (as the original system does)', async () => {
       await openSale(engine, 1);
       const r = expectOk(await api.call('GET', '/api/v1/flash-sales/public/sale'), 200, S.ZPublicSaleResponse);
       assert.equal(r.meta.status, 'ongoing');
@@ -485,7 +485,7 @@ describe('REST API contract', () => {
         S.ZAdminOrdersResponse,
       );
       assert.equal(list.total, 1);
-      assert.equal(list.pageSize, 10, 'seed `limit` is accepted for pageSize');
+      assert.equal(list.pageSize, 10, 'the original `limit` is accepted for pageSize');
       expectError(await api.call('GET', '/api/v1/orders/admin/list?page=0', { token: adminToken }), 400, 'INVALID_INPUT', ['page']);
 
       const ov = expectOk(

@@ -3,7 +3,7 @@ import { ZEmail, ZPage, ZPageSize, ZSaleId } from '../common.schema';
 import { PAYMENT_STATUSES } from '@models/constants';
 import { ZSaleIdInput } from '../sales/sales.schema';
 
-/** Seed-compatible shape: the buyer names themselves by email (REST); tRPC takes it from the session. */
+/** The original system's shape: the buyer names themselves by email (REST); tRPC takes it from the session. */
 export const ZBuyerInput = z.object({ email: ZEmail, flashSaleId: ZSaleId }).strict();
 export type TBuyerInput = z.infer<typeof ZBuyerInput>;
 
