@@ -7,18 +7,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlashSale } from '@models/index';
 import { rateLimitSettings } from '@/server/ratelimit';
-import { startWorkerMetricsServer } from '../temporal/metrics';
 import { runCapture } from '../scripts/lib/proc';
 import { which } from '../scripts/lib/paths';
 import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 import { serveApp, type AppServer } from './http/app-server';
+import { serveWorkerMetrics, type WorkerMetricsServer } from './http/worker-metrics';
 
 const DASHBOARD = fileURLToPath(new URL('../ops/grafana/dashboards/flash-sale.json', import.meta.url));
 
@@ -110,8 +108,7 @@ describe('Grafana dashboard', () => {
   describe('against the engine', () => {
     let engine: Engine;
     let app: AppServer;
-    let worker: Server;
-    let workerUrl: string;
+    let worker: WorkerMetricsServer;
 
     const call = async (method: string, path: string, body?: { email?: string; flashSaleId?: string }) => {
       // The shopper the request names is signed in (a token made as the verify endpoint makes it).
@@ -139,13 +136,11 @@ describe('Grafana dashboard', () => {
       });
       // The same routing as src/server.ts: tRPC, REST, metrics, everything timed.
       app = await serveApp(engine.deps, { rateLimits: limits, timed: true });
-      worker = await startWorkerMetricsServer(0, '127.0.0.1');
-      workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+      worker = await serveWorkerMetrics();
     });
     after(async () => {
       await app.close();
-      worker.closeAllConnections();
-      await new Promise<void>((r) => worker.close(() => r()));
+      await worker.close();
       await engine.stop();
     });
 
@@ -181,7 +176,7 @@ describe('Grafana dashboard', () => {
       assert.notEqual((await call('POST', '/api/v1/orders/confirm', { email: refused, flashSaleId: sale.id })).status, 200);
 
       const scrape = async (url: string) => (await fetch(url)).text();
-      const [appText, workerText] = await Promise.all([scrape(`${app.base}/api/metrics`), scrape(`${workerUrl}/api/metrics`)]);
+      const [appText, workerText] = await Promise.all([scrape(`${app.base}/api/metrics`), scrape(`${worker.base}/api/metrics`)]);
       const exported = new Map([...exportedFamilies(workerText), ...exportedFamilies(appText)]);
       const wanted = flashsaleMetrics(queries);
       assert.ok(wanted.size >= 15, `the dashboard names ${wanted.size} flashsale_* metrics`);

@@ -5,13 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FlashSale } from '@models/index';
 import { trpcRouteLabel } from '@/server/metrics/http';
-import { startWorkerMetricsServer } from '../temporal/metrics';
 import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 import { serveApp, type AppServer } from './http/app-server';
+import { serveWorkerMetrics, type WorkerMetricsServer } from './http/worker-metrics';
 
 /** Sum of the samples of `name` whose labels include all of `labels`. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -33,8 +31,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('metrics', () => {
   let engine: Engine;
   let app: AppServer;
-  let worker: Server;
-  let workerUrl: string;
+  let worker: WorkerMetricsServer;
 
   const call = async (method: string, path: string, body?: { email?: string; flashSaleId?: string }) => {
     // The shopper the request names is signed in (a token made as the verify endpoint makes it).
@@ -54,13 +51,11 @@ describe('metrics', () => {
     engine = await startEngine({ holdTtlSec: 3, holdGraceSec: 1 });
     // The same routing as src/server.ts: tRPC, REST, metrics, everything timed.
     app = await serveApp(engine.deps, { timed: true });
-    worker = await startWorkerMetricsServer(0, '127.0.0.1');
-    workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+    worker = await serveWorkerMetrics();
   });
   after(async () => {
     await app.close();
-    worker.closeAllConnections();
-    await new Promise<void>((r) => worker.close(() => r()));
+    await worker.close();
     await engine.stop();
   });
 
@@ -118,15 +113,15 @@ describe('metrics', () => {
 
     // The worker's registry: the engine's shared counters (the expiry was released by the worker's
     // hold workflow) and its activity timings.
-    const w = await (await fetch(`${workerUrl}/api/metrics`)).text();
+    const w = await (await fetch(`${worker.base}/api/metrics`)).text();
     assert.ok(sample(w, 'flashsale_releases_total', { outcome: 'expired' }) >= 1, 'releases');
     assert.ok(
       sample(w, 'flashsale_worker_activity_duration_seconds_count', { activity: 'holdStep', outcome: 'ok' }) >= 3,
       'activity latency',
     );
     assert.match(w, /^# TYPE flashsale_worker_confirms_total counter$/m);
-    assert.equal((await fetch(`${workerUrl}/nope`)).status, 404);
-    assert.equal((await fetch(`${workerUrl}/api/metrics`, { method: 'POST' })).status, 405);
+    assert.equal((await fetch(`${worker.base}/nope`)).status, 404);
+    assert.equal((await fetch(`${worker.base}/api/metrics`, { method: 'POST' })).status, 405);
   });
 
   it('tRPC route labels only name known procedures', () => {
