@@ -48,6 +48,12 @@ describe('REST API contract', () => {
   let api: AppServer;
   let adminToken: string;
   let shopperToken: string;
+  /** GET /orders/position, as that buyer. */
+  const positionOf = (email: string, saleId: string) =>
+    api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${saleId}`, { as: email });
+  /** Waits until the buyer holds a unit (position status ready). */
+  const heldSoon = (email: string, saleId: string, what = 'hold') =>
+    waitFor(async () => (await positionOf(email, saleId)).json.status === 'ready', 20_000, what);
 
   before(async () => {
     engine = await startEngine();
@@ -367,13 +373,7 @@ describe('REST API contract', () => {
       const resumed = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/resume`, { token: adminToken }), 200, S.ZSaleItem);
       assert.equal(resumed.pausedAt, null);
       for (const email of [b, c]) {
-        await waitFor(
-          async () =>
-            (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-              .status === 'ready',
-          20_000,
-          `${email} granted after resume`,
-        );
+        await heldSoon(email, sale.id, `${email} granted after resume`);
       }
 
       const later = new Date(sale.endsAt.getTime() + 3_600_000).toISOString();
@@ -431,11 +431,7 @@ describe('REST API contract', () => {
 
       const ready = await waitFor(
         async () => {
-          const p = expectOk(
-            await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }),
-            200,
-            S.ZPositionResponse,
-          );
+          const p = expectOk(await positionOf(email, sale.id), 200, S.ZPositionResponse);
           return p.status === 'ready' ? p : null;
         },
         20_000,
@@ -461,11 +457,7 @@ describe('REST API contract', () => {
       const repeat = expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body }), 200, S.ZConfirmResponse);
       assert.equal(repeat.orderId, confirmed.orderId);
 
-      const after = expectOk(
-        await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }),
-        200,
-        S.ZPositionResponse,
-      );
+      const after = expectOk(await positionOf(email, sale.id), 200, S.ZPositionResponse);
       assert.equal(after.status, 'none');
       assert.equal(after.detail, 'purchased');
       expectError(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 409, 'ALREADY_PURCHASED');
@@ -555,13 +547,7 @@ describe('REST API contract', () => {
       // Sell the one unit, then a newcomer is told it is sold out.
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(
-        async () =>
-          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-            .status === 'ready',
-        20_000,
-        'hold',
-      );
+      await heldSoon(email, sale.id);
       expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body }), 200, S.ZConfirmResponse);
       expectError(await api.call('POST', '/api/v1/orders/buy', { as: uniqueEmail(), body: { flashSaleId: sale.id } }), 409, 'SOLD_OUT');
       const pub = expectOk(await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`), 200, S.ZPublicSaleResponse);
@@ -578,13 +564,7 @@ describe('REST API contract', () => {
       const email = uniqueEmail();
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(
-        async () =>
-          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-            .status === 'ready',
-        20_000,
-        'hold',
-      );
+      await heldSoon(email, sale.id);
       // Redis granted a hold, but MongoDB (the source of truth) has nothing left.
       await FlashSale.updateOne({ _id: sale.id }, { $set: { currentQuantity: 0 } });
       const origError = console.error;
@@ -602,13 +582,7 @@ describe('REST API contract', () => {
       const email = uniqueEmail();
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(
-        async () =>
-          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-            .status === 'ready',
-        20_000,
-        'hold',
-      );
+      await heldSoon(email, sale.id);
       const c = expectOk(await api.call('POST', '/api/v1/orders/cancel', { as: email, body }), 200, S.ZCancelResponse);
       // The answer is the buyer's state after the cancel, and the unit is back at once.
       assert.equal(c.cancelled, true);
@@ -616,8 +590,7 @@ describe('REST API contract', () => {
       assert.equal(c.detail, 'cancelled');
       assert.equal(c.hasActiveHold, false);
       assert.equal(c.available, 1);
-      const p = (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }))
-        .json;
+      const p = (await positionOf(email, sale.id)).json;
       assert.equal(p.detail, 'cancelled');
       const pub = await waitFor(
         async () => {
