@@ -4,7 +4,7 @@
 // and print one closing line "N passed, N failed[, N skipped]".
 //
 //   npm test                         both phases
-//   npm run test:unit                --only=unit
+//   npm run test:integration         --only=integration (--only=unit: the same)
 //   npm run test:e2e                 --only=e2e
 //   npm test -- tests/foo.test.ts    positional args select test files (substring match);
 //   npm test -- --test-name-pattern=x   options go to `node --test`
@@ -23,7 +23,7 @@ import { liveProcesses, onShutdownSignal, spawnManaged, type ManagedProcess } fr
 import { ensureTool, ToolMissingError } from './lib/provision.js';
 import { CHROMIUM, PROMTOOL } from './lib/tools.js';
 
-type PhaseName = 'unit' | 'e2e';
+type PhaseName = 'integration' | 'e2e';
 
 interface PhaseResult {
   name: string;
@@ -54,9 +54,10 @@ function parseArgs(all: string[]): { only?: PhaseName; temporal?: TemporalKind; 
     } else if (a === '--') {
       passthrough = true;
     } else if (a.startsWith('--only=') || a === '--only') {
-      const v = a === '--only' ? argv[++i] : a.slice('--only='.length);
-      if (v !== 'unit' && v !== 'e2e') {
-        fail('test', `--only must be "unit" or "e2e", got ${JSON.stringify(v)}`);
+      const given = a === '--only' ? argv[++i] : a.slice('--only='.length);
+      const v = given === 'unit' ? 'integration' : given; // the phase's former name
+      if (v !== 'integration' && v !== 'e2e') {
+        fail('test', `--only must be "integration" or "e2e", got ${JSON.stringify(given)}`);
         process.exit(2);
       }
       only = v;
@@ -127,7 +128,7 @@ async function runPhase(
   return { output: stripAnsi(output), code: exit.code, signal: exit.signal, killedAfterDone };
 }
 
-async function unitPhase(env: NodeJS.ProcessEnv, extra: string[]): Promise<PhaseResult> {
+async function integrationPhase(env: NodeJS.ProcessEnv, extra: string[]): Promise<PhaseResult> {
   const t0 = Date.now();
   const name = 'unit+integration';
   const filters = extra.filter((a) => !a.startsWith('-'));
@@ -216,7 +217,7 @@ async function e2ePhase(env: NodeJS.ProcessEnv, extra: string[]): Promise<PhaseR
 
 async function main(): Promise<void> {
   const { only, temporal, extra } = parseArgs(process.argv.slice(2));
-  const phases: PhaseName[] = only ? [only] : ['unit', 'e2e'];
+  const phases: PhaseName[] = only ? [only] : ['integration', 'e2e'];
   const hasPlaywright = existsSync(join(repoRoot, 'playwright.config.ts'));
   const results: PhaseResult[] = [];
   let services: RunningServices | undefined;
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   });
 
   // The tools first: a missing one stops the run now, with one sentence, rather than mid-run.
-  const tools = [...(phases.includes('unit') ? [PROMTOOL] : []), ...(phases.includes('e2e') && hasPlaywright ? [CHROMIUM] : [])];
+  const tools = [...(phases.includes('integration') ? [PROMTOOL] : []), ...(phases.includes('e2e') && hasPlaywright ? [CHROMIUM] : [])];
   const toolPaths: Record<string, string> = {};
   for (const tool of tools) {
     try {
@@ -263,8 +264,8 @@ async function main(): Promise<void> {
   for (const phase of phases) {
     if (interrupted) break;
     try {
-      if (phase === 'unit') {
-        results.push(await unitPhase(env, only === 'e2e' ? [] : extra));
+      if (phase === 'integration') {
+        results.push(await integrationPhase(env, only === 'e2e' ? [] : extra));
       } else if (!hasPlaywright) {
         say('test', yellow('e2e: skipped (no playwright.config.ts at the repo root)'));
       } else {

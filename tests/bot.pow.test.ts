@@ -7,18 +7,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { TRPCError } from '@trpc/server';
 import { createPowChallenge, type PowSettings } from '@/server/bot/pow';
-import { issueToken } from '@/server/auth/session';
 import type { AppDeps } from '@/server/deps';
 import { createCaller } from '@/server/root';
-import { createRestHandler } from '@/server/rest';
 import { ZChallengeResponse } from '@/server/rest/rest.schema';
 import { openSale, shopper, startEngine, uniqueEmail, type Engine } from './support/engine';
+import { serveApp, type AppServer } from './http/app-server';
 
 const pow: PowSettings = { enabled: true, hmacKey: 'a-test-key-that-is-long-enough-to-sign-with', maxNumber: 2_000, expiresSec: 60 };
 
@@ -43,44 +40,35 @@ function tamper(payload: string, how: 'solution' | 'easier'): string {
 describe('bot defence: proof of work before a buy', () => {
   let engine: Engine;
   let deps: AppDeps;
-  let server: Server;
-  let base: string;
+  let app: AppServer;
   let saleId: string;
 
   before(async () => {
     engine = await startEngine();
     deps = { ...engine.deps, pow };
-    const handler = createRestHandler({ deps: () => deps });
-    server = createServer((req, res) => void handler(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    app = await serveApp(deps);
     saleId = (await openSale(engine, 1_000)).id;
   });
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await app.close();
     await engine.stop();
   });
 
   const challenge = async (settings = pow): Promise<Challenge> => {
-    const res = await fetch(`${base}/challenge`);
+    const res = await app.call('GET', '/api/v1/challenge');
     assert.equal(res.status, 200);
-    const body = ZChallengeResponse.parse(await res.json());
+    const body = ZChallengeResponse.parse(res.json);
     // The server's own settings make the challenges; a test that needs another expiry makes its own.
     return settings === pow ? body : createPowChallenge(settings);
   };
   const restBuy = async (email: string, altcha?: string) => {
-    const res = await fetch(`${base}/orders/buy`, {
-      method: 'POST',
+    const res = await app.call('POST', '/api/v1/orders/buy', {
       // Signed in as that shopper (verified mode): the bot defence is checked after who is buying.
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${await issueToken(shopper(email))}`,
-        ...(altcha === undefined ? {} : { 'x-altcha': altcha }),
-      },
-      body: JSON.stringify({ flashSaleId: saleId }),
+      as: email,
+      headers: altcha === undefined ? {} : { 'x-altcha': altcha },
+      body: { flashSaleId: saleId },
     });
-    return { status: res.status, body: (await res.json()) as { status?: string; error?: { code: string; message: string } } };
+    return { status: res.status, body: res.json as { status?: string; error?: { code: string; message: string } } };
   };
   /** Whether the buyer is anywhere in the sale (queue, waiting room, hold). */
   const inSale = async (email: string) => {

@@ -7,20 +7,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlashSale } from '@models/index';
-import { createRestHandler } from '@/server/rest';
 import { rateLimitSettings } from '@/server/ratelimit';
-import { appMetricsHandler, instrumentHttp } from '@/server/metrics/http';
-import { startWorkerMetricsServer } from '../temporal/metrics';
 import { runCapture } from '../scripts/lib/proc';
 import { which } from '../scripts/lib/paths';
-import { issueToken } from '@/server/auth/session';
-import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { serveApp, type AppServer } from './http/app-server';
+import { serveWorkerMetrics, type WorkerMetricsServer } from './http/worker-metrics';
 
 const DASHBOARD = fileURLToPath(new URL('../ops/grafana/dashboards/flash-sale.json', import.meta.url));
 
@@ -59,11 +55,6 @@ function exportedFamilies(text: string): Map<string, string> {
   }
   return withSamples;
 }
-
-const listen = async (server: Server) => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
 
 describe('Grafana dashboard', () => {
   const queries = dashboardQueries();
@@ -116,21 +107,14 @@ describe('Grafana dashboard', () => {
 
   describe('against the engine', () => {
     let engine: Engine;
-    let app: Server;
-    let worker: Server;
-    let appUrl: string;
-    let workerUrl: string;
+    let app: AppServer;
+    let worker: WorkerMetricsServer;
 
     const call = async (method: string, path: string, body?: { email?: string; flashSaleId?: string }) => {
       // The shopper the request names is signed in (a token made as the verify endpoint makes it).
       const who = body?.email ?? new URLSearchParams(path.split('?')[1] ?? '').get('email');
-      const token = who ? await issueToken(shopper(who)) : undefined;
-      const res = await fetch(appUrl + path, {
-        method,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      const res = await app.call(method, path, { body, as: who ?? undefined });
+      return { status: res.status, json: res.json as Record<string, unknown> };
     };
     const position = (email: string, saleId: string) =>
       call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${saleId}`);
@@ -150,27 +134,13 @@ describe('Grafana dashboard', () => {
           cancel: { perIp: 1_000_000, perEmail: 1_000, windowSec: 60 },
         },
       });
-      const rest = createRestHandler({ deps: () => engine.deps, rateLimits: limits });
-      const metrics = appMetricsHandler(() => engine.deps);
-      // The same routing as src/server.ts: REST, metrics, everything timed.
-      app = createServer(
-        instrumentHttp(
-          (req, res) => {
-            if (req.url?.startsWith('/api/metrics')) return void metrics(req, res);
-            void rest(req, res);
-          },
-          () => 'other',
-        ),
-      );
-      appUrl = await listen(app);
-      worker = await startWorkerMetricsServer(0, '127.0.0.1');
-      workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+      // The same routing as src/server.ts: tRPC, REST, metrics, everything timed.
+      app = await serveApp(engine.deps, { rateLimits: limits, timed: true });
+      worker = await serveWorkerMetrics();
     });
     after(async () => {
-      app.closeAllConnections();
-      await new Promise<void>((r) => app.close(() => r()));
-      worker.closeAllConnections();
-      await new Promise<void>((r) => worker.close(() => r()));
+      await app.close();
+      await worker.close();
       await engine.stop();
     });
 
@@ -206,7 +176,7 @@ describe('Grafana dashboard', () => {
       assert.notEqual((await call('POST', '/api/v1/orders/confirm', { email: refused, flashSaleId: sale.id })).status, 200);
 
       const scrape = async (url: string) => (await fetch(url)).text();
-      const [appText, workerText] = await Promise.all([scrape(`${appUrl}/api/metrics`), scrape(`${workerUrl}/api/metrics`)]);
+      const [appText, workerText] = await Promise.all([scrape(`${app.base}/api/metrics`), scrape(`${worker.base}/api/metrics`)]);
       const exported = new Map([...exportedFamilies(workerText), ...exportedFamilies(appText)]);
       const wanted = flashsaleMetrics(queries);
       assert.ok(wanted.size >= 15, `the dashboard names ${wanted.size} flashsale_* metrics`);

@@ -5,14 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FlashSale } from '@models/index';
-import { createRestHandler } from '@/server/rest';
-import { appMetricsHandler, instrumentHttp, trpcRouteLabel } from '@/server/metrics/http';
-import { startWorkerMetricsServer } from '../temporal/metrics';
-import { issueToken } from '@/server/auth/session';
-import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { trpcRouteLabel } from '@/server/metrics/http';
+import { openSale, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { serveApp, type AppServer } from './http/app-server';
+import { serveWorkerMetrics, type WorkerMetricsServer } from './http/worker-metrics';
 
 /** Sum of the samples of `name` whose labels include all of `labels`. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -31,28 +28,16 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return seen ? total : NaN;
 }
 
-const listen = async (server: Server) => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
-
 describe('metrics', () => {
   let engine: Engine;
-  let app: Server;
-  let worker: Server;
-  let appUrl: string;
-  let workerUrl: string;
+  let app: AppServer;
+  let worker: WorkerMetricsServer;
 
   const call = async (method: string, path: string, body?: { email?: string; flashSaleId?: string }) => {
     // The shopper the request names is signed in (a token made as the verify endpoint makes it).
     const who = body?.email ?? new URLSearchParams(path.split('?')[1] ?? '').get('email');
-    const token = who ? await issueToken(shopper(who)) : undefined;
-    const res = await fetch(appUrl + path, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    const res = await app.call(method, path, { body, as: who ?? undefined });
+    return { status: res.status, json: res.json as Record<string, unknown> };
   };
   const heldSoon = (email: string, saleId: string) =>
     waitFor(
@@ -64,27 +49,13 @@ describe('metrics', () => {
 
   before(async () => {
     engine = await startEngine({ holdTtlSec: 3, holdGraceSec: 1 });
-    const rest = createRestHandler({ deps: () => engine.deps });
-    const metrics = appMetricsHandler(() => engine.deps);
-    // The same routing as src/server.ts: REST, metrics, everything timed.
-    app = createServer(
-      instrumentHttp(
-        (req, res) => {
-          if (req.url?.startsWith('/api/metrics')) return void metrics(req, res);
-          void rest(req, res);
-        },
-        () => 'other',
-      ),
-    );
-    appUrl = await listen(app);
-    worker = await startWorkerMetricsServer(0, '127.0.0.1');
-    workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+    // The same routing as src/server.ts: tRPC, REST, metrics, everything timed.
+    app = await serveApp(engine.deps, { timed: true });
+    worker = await serveWorkerMetrics();
   });
   after(async () => {
-    app.closeAllConnections();
-    await new Promise<void>((r) => app.close(() => r()));
-    worker.closeAllConnections();
-    await new Promise<void>((r) => worker.close(() => r()));
+    await app.close();
+    await worker.close();
     await engine.stop();
   });
 
@@ -115,7 +86,7 @@ describe('metrics', () => {
     const no = await call('POST', '/api/v1/orders/confirm', { email: refused, flashSaleId: sale.id });
     assert.notEqual(no.status, 200, 'the refused confirm makes no order (its status is checked in rest.contract)');
 
-    const res = await fetch(`${appUrl}/api/metrics`);
+    const res = await fetch(`${app.base}/api/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
     const text = await res.text();
@@ -142,15 +113,15 @@ describe('metrics', () => {
 
     // The worker's registry: the engine's shared counters (the expiry was released by the worker's
     // hold workflow) and its activity timings.
-    const w = await (await fetch(`${workerUrl}/api/metrics`)).text();
+    const w = await (await fetch(`${worker.base}/api/metrics`)).text();
     assert.ok(sample(w, 'flashsale_releases_total', { outcome: 'expired' }) >= 1, 'releases');
     assert.ok(
       sample(w, 'flashsale_worker_activity_duration_seconds_count', { activity: 'holdStep', outcome: 'ok' }) >= 3,
       'activity latency',
     );
     assert.match(w, /^# TYPE flashsale_worker_confirms_total counter$/m);
-    assert.equal((await fetch(`${workerUrl}/nope`)).status, 404);
-    assert.equal((await fetch(`${workerUrl}/api/metrics`, { method: 'POST' })).status, 405);
+    assert.equal((await fetch(`${worker.base}/nope`)).status, 404);
+    assert.equal((await fetch(`${worker.base}/api/metrics`, { method: 'POST' })).status, 405);
   });
 
   it('tRPC route labels only name known procedures', () => {

@@ -1,66 +1,26 @@
 /**
  * REST API contract: every endpoint against the real engine (Redis, MongoDB, Temporal, an
- * in-process worker), served by the REST handler on an ephemeral-port Node server. Every 2xx
+ * in-process worker), served by the app's handler (tests/http/app-server.ts). Every 2xx
  * answer is parsed with the response schema the OpenAPI document publishes.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { FlashSale, Order } from '@models/index';
 import { issueToken } from '@/server/auth/session';
-import { createRestHandler, type RestOptions } from '@/server/rest';
 import { routes, type Route } from '@/server/rest/routes';
 import * as S from '@/server/rest/rest.schema';
 import { upsertAdmin } from '@/server/users/users.service';
 import { admin, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 import { roomyRateLimits } from './support/rate-limits';
 import { codeIn, mailCount, waitForMail } from './support/mailpit';
+import { serveApp, type AppServer, type Answer, type ServeOptions } from './http/app-server';
 
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-
-async function serve(engine: Engine, opts: Partial<RestOptions> = {}) {
-  const handler = createRestHandler({ deps: () => engine.deps, rateLimits: roomyRateLimits, ...opts });
-  const server: Server = createServer((req, res) => void handler(req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (
-    method: string,
-    path: string,
-    /** `as`: a shopper's email, sent as that shopper's bearer token (the one the verify endpoint issues). */
-    o: { body?: unknown; raw?: string; token?: string; as?: string; headers?: Record<string, string> } = {},
-  ): Promise<Res> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.body !== undefined || o.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const token = o.token ?? (o.as ? await issueToken(shopper(o.as)) : undefined);
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(base + path, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
-  };
-  const close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
-  return { call, close, base };
-}
+const serve = (engine: Engine, opts: Pick<ServeOptions, 'routes'> = {}) => serveApp(engine.deps, { rateLimits: roomyRateLimits, ...opts });
 
 /** Asserts a status and, for 2xx, that the body matches the documented schema. */
-function expectOk<T extends z.ZodType>(res: Res, status: number, schema: T): z.output<T> {
+function expectOk<T extends z.ZodType>(res: Answer, status: number, schema: T): z.output<T> {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   const parsed = schema.safeParse(res.json);
   assert.ok(parsed.success, `response does not match its schema: ${parsed.error?.message}\n${res.text}`);
@@ -68,7 +28,7 @@ function expectOk<T extends z.ZodType>(res: Res, status: number, schema: T): z.o
 }
 
 /** Asserts an error answer: status, code, and (for 400) the named fields. */
-function expectError(res: Res, status: number, code: string, fields: string[] = []) {
+function expectError(res: Answer, status: number, code: string, fields: string[] = []) {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
   const parsed = S.ZErrorResponse.safeParse(res.json);
   assert.ok(parsed.success, `error body does not match the error schema: ${res.text}`);
@@ -85,9 +45,15 @@ const hex24 = () => randomUUID().replace(/-/g, '').slice(0, 24);
 
 describe('REST API contract', () => {
   let engine: Engine;
-  let api: Awaited<ReturnType<typeof serve>>;
+  let api: AppServer;
   let adminToken: string;
   let shopperToken: string;
+  /** GET /orders/position, as that buyer. */
+  const positionOf = (email: string, saleId: string) =>
+    api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${saleId}`, { as: email });
+  /** Waits until the buyer holds a unit (position status ready). */
+  const heldSoon = (email: string, saleId: string, what = 'hold') =>
+    waitFor(async () => (await positionOf(email, saleId)).json.status === 'ready', 20_000, what);
 
   before(async () => {
     engine = await startEngine();
@@ -407,13 +373,7 @@ describe('REST API contract', () => {
       const resumed = expectOk(await api.call('POST', `/api/v1/flash-sales/${sale.id}/resume`, { token: adminToken }), 200, S.ZSaleItem);
       assert.equal(resumed.pausedAt, null);
       for (const email of [b, c]) {
-        await waitFor(
-          async () =>
-            (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-              .status === 'ready',
-          20_000,
-          `${email} granted after resume`,
-        );
+        await heldSoon(email, sale.id, `${email} granted after resume`);
       }
 
       const later = new Date(sale.endsAt.getTime() + 3_600_000).toISOString();
@@ -452,7 +412,7 @@ describe('REST API contract', () => {
       expectError(await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${hex24()}`), 404, 'SALE_NOT_FOUND');
     });
 
-    it('without an id: the sale running now (seed behaviour)', async () => {
+    it('without an id: the sale running now (as the original system does)', async () => {
       await openSale(engine, 1);
       const r = expectOk(await api.call('GET', '/api/v1/flash-sales/public/sale'), 200, S.ZPublicSaleResponse);
       assert.equal(r.meta.status, 'ongoing');
@@ -471,11 +431,7 @@ describe('REST API contract', () => {
 
       const ready = await waitFor(
         async () => {
-          const p = expectOk(
-            await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }),
-            200,
-            S.ZPositionResponse,
-          );
+          const p = expectOk(await positionOf(email, sale.id), 200, S.ZPositionResponse);
           return p.status === 'ready' ? p : null;
         },
         20_000,
@@ -501,11 +457,7 @@ describe('REST API contract', () => {
       const repeat = expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body }), 200, S.ZConfirmResponse);
       assert.equal(repeat.orderId, confirmed.orderId);
 
-      const after = expectOk(
-        await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }),
-        200,
-        S.ZPositionResponse,
-      );
+      const after = expectOk(await positionOf(email, sale.id), 200, S.ZPositionResponse);
       assert.equal(after.status, 'none');
       assert.equal(after.detail, 'purchased');
       expectError(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 409, 'ALREADY_PURCHASED');
@@ -525,7 +477,7 @@ describe('REST API contract', () => {
         S.ZAdminOrdersResponse,
       );
       assert.equal(list.total, 1);
-      assert.equal(list.pageSize, 10, 'seed `limit` is accepted for pageSize');
+      assert.equal(list.pageSize, 10, 'the original `limit` is accepted for pageSize');
       expectError(await api.call('GET', '/api/v1/orders/admin/list?page=0', { token: adminToken }), 400, 'INVALID_INPUT', ['page']);
 
       const ov = expectOk(
@@ -595,13 +547,7 @@ describe('REST API contract', () => {
       // Sell the one unit, then a newcomer is told it is sold out.
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(
-        async () =>
-          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-            .status === 'ready',
-        20_000,
-        'hold',
-      );
+      await heldSoon(email, sale.id);
       expectOk(await api.call('POST', '/api/v1/orders/confirm', { as: email, body }), 200, S.ZConfirmResponse);
       expectError(await api.call('POST', '/api/v1/orders/buy', { as: uniqueEmail(), body: { flashSaleId: sale.id } }), 409, 'SOLD_OUT');
       const pub = expectOk(await api.call('GET', `/api/v1/flash-sales/public/sale?flashSaleId=${sale.id}`), 200, S.ZPublicSaleResponse);
@@ -618,13 +564,7 @@ describe('REST API contract', () => {
       const email = uniqueEmail();
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(
-        async () =>
-          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-            .status === 'ready',
-        20_000,
-        'hold',
-      );
+      await heldSoon(email, sale.id);
       // Redis granted a hold, but MongoDB (the source of truth) has nothing left.
       await FlashSale.updateOne({ _id: sale.id }, { $set: { currentQuantity: 0 } });
       const origError = console.error;
@@ -642,13 +582,7 @@ describe('REST API contract', () => {
       const email = uniqueEmail();
       const body = { email, flashSaleId: sale.id };
       expectOk(await api.call('POST', '/api/v1/orders/buy', { as: email, body }), 200, S.ZBuyResponse);
-      await waitFor(
-        async () =>
-          (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email })).json
-            .status === 'ready',
-        20_000,
-        'hold',
-      );
+      await heldSoon(email, sale.id);
       const c = expectOk(await api.call('POST', '/api/v1/orders/cancel', { as: email, body }), 200, S.ZCancelResponse);
       // The answer is the buyer's state after the cancel, and the unit is back at once.
       assert.equal(c.cancelled, true);
@@ -656,8 +590,7 @@ describe('REST API contract', () => {
       assert.equal(c.detail, 'cancelled');
       assert.equal(c.hasActiveHold, false);
       assert.equal(c.available, 1);
-      const p = (await api.call('GET', `/api/v1/orders/position?email=${encodeURIComponent(email)}&flashSaleId=${sale.id}`, { as: email }))
-        .json;
+      const p = (await positionOf(email, sale.id)).json;
       assert.equal(p.detail, 'cancelled');
       const pub = await waitFor(
         async () => {

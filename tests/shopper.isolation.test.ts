@@ -130,7 +130,7 @@ describe('shoppers act only for themselves', () => {
     assert.equal((await engine.deps.scripts.snapshot(sale.id)).queueSize, 0);
   });
 
-  it('SHOPPER_AUTH=open: the email in the body names the buyer (seed-compatible); a token still only acts for itself', async () => {
+  it('SHOPPER_AUTH=open: the email in the body names the buyer (as in the original system); a token still only acts for itself', async () => {
     const handler = createRestHandler({ deps: () => engine.deps, shopperAuth: () => 'open' });
     const server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -7,6 +7,8 @@ import { PAYMENT_STATUSES, type PaymentStatus } from '@models/constants';
 import { errorInfo } from './errors';
 import { formatMoney } from './format';
 import { LocalTime } from './local-time';
+import { DataTable } from './data-table';
+import { PaymentStatusBadge } from './status-badge';
 
 const PAGE_SIZES = [10, 25, 50, 100] as const;
 
@@ -110,46 +112,30 @@ export function AdminOrders({ initialSale }: { initialSale: string }) {
         </div>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="cards-on-phone" aria-label="Orders">
-              <thead>
-                <tr>
-                  <th scope="col">Date</th>
-                  <th scope="col">Sale</th>
-                  <th scope="col">Buyer</th>
-                  <th scope="col" className="num">
-                    Amount
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Order</th>
-                </tr>
-              </thead>
-              <tbody>
-                {q.data.items.map((o) => (
-                  <tr key={o.id} data-testid="admin-order-row">
-                    <td data-label="Date" className="small">
-                      <LocalTime date={o.createdAt} />
-                    </td>
-                    <td data-label="Sale">
-                      <Link href={`/admin/sales/${o.flashSaleId}/monitor`}>{o.saleName}</Link>
-                    </td>
-                    <td data-label="Buyer" className="mono small">
-                      {o.userEmail}
-                    </td>
-                    <td data-label="Amount" className="num">
-                      {formatMoney(o.totalAmount)}
-                    </td>
-                    <td data-label="Status">
-                      <span className={`badge ${o.paymentStatus === 'paid' ? 'ok' : 'muted'}`}>{o.paymentStatus}</span>
-                    </td>
-                    <td data-label="Order" className="mono small">
-                      {o.id}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Orders" columns={['Date', 'Sale', 'Buyer', { num: 'Amount' }, 'Status', 'Order']}>
+            {q.data.items.map((o) => (
+              <tr key={o.id} data-testid="admin-order-row">
+                <td data-label="Date" className="small">
+                  <LocalTime date={o.createdAt} />
+                </td>
+                <td data-label="Sale">
+                  <Link href={`/admin/sales/${o.flashSaleId}/monitor`}>{o.saleName}</Link>
+                </td>
+                <td data-label="Buyer" className="mono small">
+                  {o.userEmail}
+                </td>
+                <td data-label="Amount" className="num">
+                  {formatMoney(o.totalAmount)}
+                </td>
+                <td data-label="Status">
+                  <PaymentStatusBadge status={o.paymentStatus} />
+                </td>
+                <td data-label="Order" className="mono small">
+                  {o.id}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <nav className="pager" aria-label="Pages">
             <button type="button" className="btn small secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
               Previous

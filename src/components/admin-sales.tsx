@@ -6,6 +6,7 @@ import type { AdminSale } from '@/trpc/types';
 import { formatMoney } from './format';
 import { LocalTime } from './local-time';
 import { SaleStatusBadge } from './status-badge';
+import { DataTable } from './data-table';
 import { errorInfo } from './errors';
 
 type Scope = 'all' | 'live' | 'upcoming' | 'ended';
@@ -43,30 +44,11 @@ export function AdminSales() {
           <p>No sales here yet.</p>
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="cards-on-phone" aria-label="Sales">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col" className="num">
-                  Stock
-                </th>
-                <th scope="col">Starts</th>
-                <th scope="col">Ends</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.map((s) => (
-                <SaleRow key={s.id} sale={s} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Sales" columns={['Name', 'Status', { num: 'Price' }, { num: 'Stock' }, 'Starts', 'Ends', 'Actions']}>
+          {q.data.map((s) => (
+            <SaleRow key={s.id} sale={s} />
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -4,6 +4,8 @@ import { api } from '@/trpc/react';
 import { formatMoney } from './format';
 import { LocalTime } from './local-time';
 import { errorInfo } from './errors';
+import { DataTable } from './data-table';
+import { PaymentStatusBadge } from './status-badge';
 
 export function MyOrders() {
   const q = api.orders.byEmail.useQuery({});
@@ -24,41 +26,26 @@ export function MyOrders() {
     );
   }
   return (
-    <div className="table-wrap">
-      <table className="cards-on-phone" aria-label="My orders">
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col" className="num">
-              Paid
-            </th>
-            <th scope="col">Status</th>
-            <th scope="col">Date</th>
-            <th scope="col">Order</th>
-          </tr>
-        </thead>
-        <tbody>
-          {q.data.map((o) => (
-            <tr key={o.id} data-testid="order-row">
-              <td data-label="Item">
-                <Link href={`/sales/${o.flashSaleId}`}>{o.saleName}</Link>
-              </td>
-              <td data-label="Paid" className="num">
-                {formatMoney(o.totalAmount)}
-              </td>
-              <td data-label="Status">
-                <span className={`badge ${o.paymentStatus === 'paid' ? 'ok' : 'muted'}`}>{o.paymentStatus}</span>
-              </td>
-              <td data-label="Date">
-                <LocalTime date={o.createdAt} />
-              </td>
-              <td data-label="Order" className="mono small">
-                {o.id}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="My orders" columns={['Item', { num: 'Paid' }, 'Status', 'Date', 'Order']}>
+      {q.data.map((o) => (
+        <tr key={o.id} data-testid="order-row">
+          <td data-label="Item">
+            <Link href={`/sales/${o.flashSaleId}`}>{o.saleName}</Link>
+          </td>
+          <td data-label="Paid" className="num">
+            {formatMoney(o.totalAmount)}
+          </td>
+          <td data-label="Status">
+            <PaymentStatusBadge status={o.paymentStatus} />
+          </td>
+          <td data-label="Date">
+            <LocalTime date={o.createdAt} />
+          </td>
+          <td data-label="Order" className="mono small">
+            {o.id}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

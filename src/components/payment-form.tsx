@@ -2,6 +2,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { formatMoney } from './format';
+import { FormField } from './form-field';
 
 /** A mock card form: validated like a real one, but nothing is charged and no card data leaves the page. */
 const luhn = (digits: string) => {
@@ -66,24 +67,18 @@ export function PaymentForm({ amount, busy, disabled, onPay }: { amount: number;
   };
 
   const field = (name: CardField, label: string, props: Record<string, string>) => (
-    <div className="field">
-      <label htmlFor={`${id}-${name}`}>{label}</label>
-      <input
-        id={`${id}-${name}`}
-        name={name}
-        value={values[name]}
-        onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
-        disabled={busy || disabled}
-        {...props}
-      />
-      {errors[name] && (
-        <p className="field-error" id={`${id}-${name}-error`}>
-          {errors[name]}
-        </p>
+    <FormField id={`${id}-${name}`} label={label} error={errors[name]}>
+      {(c) => (
+        <input
+          {...c}
+          name={name}
+          value={values[name]}
+          onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+          disabled={busy || disabled}
+          {...props}
+        />
       )}
-    </div>
+    </FormField>
   );
 
   return (

@@ -7,6 +7,7 @@ import { errorInfo } from './errors';
 import { formatDuration, formatMoney, formatTime, plural } from './format';
 import { LocalTime } from './local-time';
 import { SaleStatusBadge } from './status-badge';
+import { DataTable } from './data-table';
 import { GrantsChart } from './grants-chart';
 
 export function QueueMonitor({ flashSaleId, justCreated }: { flashSaleId: string; justCreated: boolean }) {
@@ -116,42 +117,29 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
           {o.holds.length === 0 ? (
             <p className="muted">Nobody is holding a unit right now.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="cards-on-phone" aria-label="Live holds">
-                <thead>
-                  <tr>
-                    <th scope="col">Buyer</th>
-                    <th scope="col" className="num">
-                      Time left
-                    </th>
-                    <th scope="col">Workflow</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {o.holds.map((h) => (
-                    <tr key={h.email} data-testid="hold-row">
-                      <td data-label="Buyer" className="mono small">
-                        {h.email}
-                      </td>
-                      <td data-label="Time left" className="num">
-                        {formatDuration(h.secondsLeft)}
-                      </td>
-                      <td data-label="Workflow">
-                        <a
-                          href={h.temporalUrl}
-                          target="_blank"
-                          rel="noopener noreferrer"
-                          aria-label={`Open the hold of ${h.email} in the Temporal UI (new tab)`}
-                          data-workflow-id={h.workflowId}
-                        >
-                          Temporal UI ↗
-                        </a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label="Live holds" columns={['Buyer', { num: 'Time left' }, 'Workflow']}>
+              {o.holds.map((h) => (
+                <tr key={h.email} data-testid="hold-row">
+                  <td data-label="Buyer" className="mono small">
+                    {h.email}
+                  </td>
+                  <td data-label="Time left" className="num">
+                    {formatDuration(h.secondsLeft)}
+                  </td>
+                  <td data-label="Workflow">
+                    <a
+                      href={h.temporalUrl}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      aria-label={`Open the hold of ${h.email} in the Temporal UI (new tab)`}
+                      data-workflow-id={h.workflowId}
+                    >
+                      Temporal UI ↗
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
 
@@ -174,40 +162,26 @@ function MonitorView({ o, justCreated, stale }: { o: OverviewData; justCreated: 
         {o.recentGrants.length === 0 ? (
           <p className="muted">No unit has been granted yet.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="cards-on-phone" aria-label="Recent grants">
-              <thead>
-                <tr>
-                  <th scope="col">Time (UTC)</th>
-                  <th scope="col">Buyer</th>
-                  <th scope="col" className="num">
-                    Arrival #
-                  </th>
-                  <th scope="col">How</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.recentGrants.map((g) => (
-                  <tr key={g.token} data-testid="grant-row">
-                    <td data-label="Time (UTC)" className="small">
-                      {formatTime(g.at)}
-                    </td>
-                    <td data-label="Buyer" className="mono small">
-                      {g.email}
-                    </td>
-                    <td data-label="Arrival #" className="num">
-                      {g.arrival}
-                    </td>
-                    <td data-label="How">
-                      <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.via === 'dispatch' ? 'info' : 'muted'}`}>
-                        {g.mode === 'fastpass' ? 'Fast Pass' : g.via === 'dispatch' ? 'promoted' : g.via === 'buy' ? 'at buy' : 'direct'}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Recent grants" columns={['Time (UTC)', 'Buyer', { num: 'Arrival #' }, 'How']}>
+            {o.recentGrants.map((g) => (
+              <tr key={g.token} data-testid="grant-row">
+                <td data-label="Time (UTC)" className="small">
+                  {formatTime(g.at)}
+                </td>
+                <td data-label="Buyer" className="mono small">
+                  {g.email}
+                </td>
+                <td data-label="Arrival #" className="num">
+                  {g.arrival}
+                </td>
+                <td data-label="How">
+                  <span className={`badge ${g.mode === 'fastpass' ? 'warn' : g.via === 'dispatch' ? 'info' : 'muted'}`}>
+                    {g.mode === 'fastpass' ? 'Fast Pass' : g.via === 'dispatch' ? 'promoted' : g.via === 'buy' ? 'at buy' : 'direct'}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>

@@ -14,3 +14,8 @@ export function SaleStatusBadge({ status, soldOut = false }: { status: 'upcoming
     </span>
   );
 }
+
+/** An order's payment status as a badge. */
+export function PaymentStatusBadge({ status }: { status: string }) {
+  return <span className={`badge ${status === 'paid' ? 'ok' : 'muted'}`}>{status}</span>;
+}

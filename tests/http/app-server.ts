@@ -6,10 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import superjson from 'superjson';
 import type { AppDeps } from '@/server/deps';
-import { createAppHandler } from '@/server/http/app-handler';
+import { issueToken } from '@/server/auth/session';
+import { createAppHandler, timeAppRequests } from '@/server/http/app-handler';
 import type { TrustFn } from '@/server/http/client-ip';
 import { createTrpcHandler } from '@/server/http/trpc-handler';
-import { createRestHandler } from '@/server/rest';
+import { createRestHandler, type RestOptions } from '@/server/rest';
 import type { RateLimitSettings } from '@/server/ratelimit';
 import { appMetricsHandler } from '@/server/metrics/http';
 
@@ -28,26 +29,38 @@ export interface CallOptions {
   /** Sent as is (content-type JSON unless headers say otherwise). */
   raw?: string;
   token?: string;
+  /** A shopper's email, sent as that shopper's bearer token (the one the verify endpoint issues). */
+  as?: string;
   headers?: Record<string, string>;
 }
 
-export async function serveApp(deps: AppDeps, opts: { trust?: TrustFn; rateLimits?: () => RateLimitSettings } = {}) {
-  const handler = createAppHandler({
+export interface ServeOptions {
+  trust?: TrustFn;
+  rateLimits?: () => RateLimitSettings;
+  /** The REST API's routes (default: the app's). */
+  routes?: RestOptions['routes'];
+  /** Time every request into the HTTP histogram, as src/server.ts does. */
+  timed?: boolean;
+}
+
+export async function serveApp(deps: AppDeps, opts: ServeOptions = {}) {
+  const app = createAppHandler({
     trpc: createTrpcHandler({ deps: () => deps, trust: opts.trust, rateLimits: opts.rateLimits }),
-    rest: createRestHandler({ deps: () => deps, trust: opts.trust, rateLimits: opts.rateLimits }),
+    rest: createRestHandler({ deps: () => deps, trust: opts.trust, rateLimits: opts.rateLimits, routes: opts.routes }),
     metrics: appMetricsHandler(() => deps),
     pages: (_req, res) => void res.writeHead(404, { 'content-type': 'text/plain' }).end('no pages in this test server'),
     dev: false,
     trust: opts.trust,
   });
-  const server: Server = createServer(handler);
+  const server: Server = createServer(opts.timed ? timeAppRequests(app) : app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<Answer> => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.body !== undefined || o.raw !== undefined) headers['content-type'] ??= 'application/json';
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    const token = o.token ?? (o.as ? await issueToken({ email: o.as, role: 'shopper' }) : undefined);
+    if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetch(base + path, { method, headers, body: o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) });
     const text = await res.text();
     let json: unknown;

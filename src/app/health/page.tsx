@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { serverApi } from '@/trpc/server';
+import { DataTable } from '@/components/data-table';
 
 export const metadata: Metadata = { title: 'Service status' };
 export const dynamic = 'force-dynamic';
@@ -21,42 +22,28 @@ export default async function HealthPage({ searchParams }: Props) {
           {h.ok ? 'All systems go' : 'Degraded'}
         </span>
       </div>
-      <div className="table-wrap">
-        <table className="cards-on-phone" aria-label="Services">
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">State</th>
-              <th scope="col" className="num">
-                Latency
+      <DataTable label="Services" columns={['Service', 'State', { num: 'Latency' }, 'Detail']}>
+        {(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => {
+          const s = h.services[k];
+          return (
+            <tr key={k} data-testid={`health-${k}`} data-ok={s.ok}>
+              <th scope="row" data-label="Service">
+                {NAMES[k]}
               </th>
-              <th scope="col">Detail</th>
+              <td data-label="State">
+                <span className={`dot ${s.ok ? 'ok' : 'bad'}`} aria-hidden="true" />
+                {s.ok ? 'Up' : 'Down'}
+              </td>
+              <td data-label="Latency" className="num">
+                {s.latencyMs} ms
+              </td>
+              <td data-label="Detail" className="small">
+                {s.detail}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {(Object.keys(NAMES) as (keyof typeof NAMES)[]).map((k) => {
-              const s = h.services[k];
-              return (
-                <tr key={k} data-testid={`health-${k}`} data-ok={s.ok}>
-                  <th scope="row" data-label="Service">
-                    {NAMES[k]}
-                  </th>
-                  <td data-label="State">
-                    <span className={`dot ${s.ok ? 'ok' : 'bad'}`} aria-hidden="true" />
-                    {s.ok ? 'Up' : 'Down'}
-                  </td>
-                  <td data-label="Latency" className="num">
-                    {s.latencyMs} ms
-                  </td>
-                  <td data-label="Detail" className="small">
-                    {s.detail}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
       <p className="small muted">
         MongoDB server: {h.mongoKind === 'jongodb' ? 'jongodb (wire-compatible stand-in)' : h.mongoKind}.{' '}
         {roundTrip ? (

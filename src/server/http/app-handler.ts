@@ -52,13 +52,15 @@ export function createAppHandler(parts: AppHandlerParts): (req: IncomingMessage,
 }
 
 /**
- * The app's handler with its tRPC, REST and metrics, every request timed
- * (flashsale_http_request_duration_seconds; REST sets its own route label).
+ * Times every request of an app handler (flashsale_http_request_duration_seconds; REST sets its
+ * own route label, tRPC is labelled by procedure, the rest is 'next').
  */
-export function appRequestHandler(pages: Handler, { dev }: { dev: boolean }) {
+export function timeAppRequests(handler: Handler): Handler {
   const trpcLabel = trpcRouteLabel(Object.keys(appRouter._def.procedures));
-  return instrumentHttp(
-    createAppHandler({ trpc: trpcHandler, rest: restHandler, metrics: appMetricsHandler(defaultDeps), pages, dev }),
-    (req) => (req.url?.startsWith('/api/trpc/') ? trpcLabel(req.url) : 'next'),
-  );
+  return instrumentHttp(handler, (req) => (req.url?.startsWith('/api/trpc/') ? trpcLabel(req.url) : 'next'));
+}
+
+/** The app's handler with its tRPC, REST and metrics, every request timed. */
+export function appRequestHandler(pages: Handler, { dev }: { dev: boolean }) {
+  return timeAppRequests(createAppHandler({ trpc: trpcHandler, rest: restHandler, metrics: appMetricsHandler(defaultDeps), pages, dev }));
 }

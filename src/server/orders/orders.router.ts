@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adminProcedure, createTRPCRouter, publicProcedure, shopperProcedure } from '../trpc';
-import { ZAdminOrdersInput, ZBuyInput, ZByEmailInput, ZSaleOnlyInput } from './orders.schema';
+import { ZAdminOrdersInput, ZBuyInput, ZByEmailInput } from './orders.schema';
+import { ZSaleIdInput } from '../sales/sales.schema';
 import { adminList, buy, byEmail, cancel, confirm, position } from './orders.service';
 import { ForbiddenError } from '../errors';
 import { rateLimit } from '../ratelimit';
@@ -26,12 +27,12 @@ export const ordersRouter = createTRPCRouter({
   challenge: publicProcedure
     .input(ZNoInput)
     .query(async ({ ctx }) => ({ required: ctx.deps.pow.enabled, challenge: await createPowChallenge(ctx.deps.pow) })),
-  position: shopperProcedure.input(ZSaleOnlyInput).query(({ ctx, input }) => position(ctx.deps, buyer(ctx, input))),
+  position: shopperProcedure.input(ZSaleIdInput).query(({ ctx, input }) => position(ctx.deps, buyer(ctx, input))),
   /**
    * The buyer's position, pushed over SSE whenever it changes (one Redis snapshot every 500 ms on
    * the server; the seconds-left count is left out of the comparison, clients count down locally).
    */
-  watch: shopperProcedure.input(ZSaleOnlyInput).subscription(async function* ({ ctx, input, signal }) {
+  watch: shopperProcedure.input(ZSaleIdInput).subscription(async function* ({ ctx, input, signal }) {
     let last = '';
     while (!signal?.aborted) {
       const view = await position(ctx.deps, buyer(ctx, input));
@@ -45,11 +46,11 @@ export const ordersRouter = createTRPCRouter({
   }),
   confirm: shopperProcedure
     .use(rateLimit('confirm'))
-    .input(ZSaleOnlyInput)
+    .input(ZSaleIdInput)
     .mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
   cancel: shopperProcedure
     .use(rateLimit('cancel'))
-    .input(ZSaleOnlyInput)
+    .input(ZSaleIdInput)
     .mutation(({ ctx, input }) => cancel(ctx.deps, buyer(ctx, input))),
   /** A buyer's own orders; admins may look up anyone's. */
   byEmail: shopperProcedure.input(ZByEmailInput.partial()).query(({ ctx, input }) => {

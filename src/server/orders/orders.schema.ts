@@ -1,19 +1,17 @@
 import { z } from 'zod';
 import { ZEmail, ZPage, ZPageSize, ZSaleId } from '../common.schema';
 import { PAYMENT_STATUSES } from '@models/constants';
+import { ZSaleIdInput } from '../sales/sales.schema';
 
-/** Seed-compatible shape: the buyer names themselves by email (REST); tRPC takes it from the session. */
+/** The original system's shape: the buyer names themselves by email (REST); tRPC takes it from the session. */
 export const ZBuyerInput = z.object({ email: ZEmail, flashSaleId: ZSaleId }).strict();
 export type TBuyerInput = z.infer<typeof ZBuyerInput>;
-
-/** tRPC shopper procedures: the email comes from the signed-in session. */
-export const ZSaleOnlyInput = z.object({ flashSaleId: ZSaleId }).strict();
 
 /**
  * tRPC buy: with the bot defence on (BOT_CHALLENGE=pow), `altcha` carries a solved proof-of-work
  * challenge (the altcha widget's payload; REST sends it in the X-Altcha header).
  */
-export const ZBuyInput = ZSaleOnlyInput.extend({
+export const ZBuyInput = ZSaleIdInput.extend({
   altcha: z.string().max(4096).optional().describe('A solved ALTCHA challenge (orders.challenge): required when BOT_CHALLENGE=pow'),
 }).strict();
 

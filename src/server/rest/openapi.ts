@@ -140,7 +140,7 @@ export function buildOpenApi(routes: Route[], base: string, opts: { shopperAuth:
       title: 'Flash sale API',
       version: '1.0.0',
       description:
-        'Seed-compatible REST API of the flash sale platform: FIFO queue, Fast Pass grants, durable holds and an atomic confirm. ' +
+        'REST API of the flash sale platform, compatible with the original system: FIFO queue, Fast Pass grants, durable holds and an atomic confirm. ' +
         (opts.shopperAuth === 'verified'
           ? `Shoppers sign in with a one-time code sent to their email (\`POST ${base}/auth/shopper/code\`, then \`POST ${base}/auth/shopper/verify\`) and send the bearer token it gives; ` +
             'the shopper endpoints act for that email only (an `email` field may be left out; any other is refused with 403). '

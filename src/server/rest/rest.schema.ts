@@ -1,5 +1,5 @@
 /**
- * What the REST API adds to the shared input schemas: the seed's extra confirm field, and the
+ * What the REST API adds to the shared input schemas: the original system's extra confirm field, and the
  * response shapes. Response schemas document the API (OpenAPI) and the contract tests parse
  * every answer with them, so the document cannot drift from what the handlers send.
  */
@@ -19,7 +19,7 @@ const ZRestBuyerEmail = ZEmail.optional().describe(
 /** Buy, position, cancel: the sale, and who buys (see ZRestBuyerEmail). */
 export const ZRestBuyerInput = z.object({ email: ZRestBuyerEmail, flashSaleId: ZSaleId }).strict();
 
-/** Seed clients send `totalAmount` with confirm; it is accepted and ignored (the sale's price is charged). */
+/** The original system's clients send `totalAmount` with confirm; it is accepted and ignored (the sale's price is charged). */
 export const ZRestConfirmInput = ZRestBuyerInput.extend({
   totalAmount: z.number().min(0).optional().describe('Ignored: the sale price is charged'),
 }).strict();
@@ -33,10 +33,10 @@ export const ZRestByEmailQuery = z
   })
   .strict();
 
-/** The public sale: by id, or (seed behaviour) the current sale, else the next upcoming one. */
+/** The public sale: by id, or (as the original system does) the current sale, else the next upcoming one. */
 export const ZPublicSaleQuery = z.object({ flashSaleId: ZSaleId.optional() }).strict();
 
-/** The orders table from a query string: page numbers are digits; `limit` is the seed's name for pageSize. */
+/** The orders table from a query string: page numbers are digits; `limit` is the original system's name for pageSize. */
 export const ZAdminOrdersQuery = ZAdminOrdersFilters.extend({
   page: ZQueryPage,
   pageSize: ZQueryPageSize.optional(),
@@ -102,7 +102,7 @@ export const ZPositionDetail = z.enum(['waiting', 'queued', 'held', 'purchased',
 export const ZPositionResponse = z.object({
   status: z
     .enum(['queued', 'ready', 'none'])
-    .describe('Seed status: ready = you hold a unit, confirm now (queued includes the waiting room)'),
+    .describe("The original system's status: ready = you hold a unit, confirm now (queued includes the waiting room)"),
   detail: ZPositionDetail.describe(
     'The full state: waiting (in the waiting room before the opening), queued, held, purchased, expired, cancelled, sold_out, closed, ...',
   ),

@@ -1,8 +1,8 @@
 /**
- * The REST API's route table (seed-compatible paths under /api/v1). Each route names its input
+ * The REST API's route table (the original system's paths under /api/v1). Each route names its input
  * schema (the same zod schemas tRPC uses), where the input comes from, who may call it, its rate
  * limit and its response schema; the router dispatches from this table and the OpenAPI document
- * is generated from it. Handlers are thin: they call the services and shape the seed's fields.
+ * is generated from it. Handlers are thin: they call the services and shape the original system's fields.
  */
 import type { z } from 'zod';
 import type { AppDeps } from '../deps';
@@ -95,11 +95,11 @@ export interface Route<S extends z.ZodType = z.ZodType> {
 
 const defineRoute = <S extends z.ZodType>(r: Route<S>): Route => r;
 
-type PositionStatusSeed = 'queued' | 'ready' | 'none';
+type OriginalPositionStatus = 'queued' | 'ready' | 'none';
 
-/** The seed's status (queued | ready | none) beside the full one (`detail`). */
-export function seedPosition(v: PositionView) {
-  const status: PositionStatusSeed = v.status === 'held' ? 'ready' : v.status === 'queued' ? 'queued' : 'none';
+/** The original system's status (queued | ready | none) beside the full one (`detail`). */
+export function originalPosition(v: PositionView) {
+  const status: OriginalPositionStatus = v.status === 'held' ? 'ready' : v.status === 'queued' ? 'queued' : 'none';
   return { ...v, status, detail: v.status };
 }
 
@@ -123,7 +123,7 @@ export const routes: Route[] = [
     operationId: 'getPublicSale',
     summary: 'A sale with its live status (cached briefly: the same for every buyer)',
     description:
-      'With `flashSaleId`: that sale. Without it (seed behaviour): the sale running now, else the next upcoming one; 404 when there is none.',
+      'With `flashSaleId`: that sale. Without it (as the original system does): the sale running now, else the next upcoming one; 404 when there is none.',
     tag: 'Flash sales',
     auth: 'public',
     input: { schema: ZPublicSaleQuery, from: 'query' },
@@ -158,7 +158,7 @@ export const routes: Route[] = [
     errors: [404, 409, 429],
     async handle(ctx, { flashSaleId }) {
       const r = await buy(ctx.deps, { email: shopperOf(ctx), flashSaleId });
-      return { ...seedPosition(r), queued: r.queued };
+      return { ...originalPosition(r), queued: r.queued };
     },
   }),
   defineRoute({
@@ -188,7 +188,7 @@ export const routes: Route[] = [
     response: ZPositionResponse,
     errors: [404],
     async handle(ctx, { flashSaleId }) {
-      return seedPosition(await position(ctx.deps, { email: shopperOf(ctx), flashSaleId }));
+      return originalPosition(await position(ctx.deps, { email: shopperOf(ctx), flashSaleId }));
     },
   }),
   defineRoute({
@@ -221,7 +221,7 @@ export const routes: Route[] = [
     response: ZCancelResponse,
     errors: [404, 409, 429],
     async handle(ctx, { flashSaleId }) {
-      return { ...seedPosition(await cancel(ctx.deps, { email: shopperOf(ctx), flashSaleId })), cancelled: true };
+      return { ...originalPosition(await cancel(ctx.deps, { email: shopperOf(ctx), flashSaleId })), cancelled: true };
     },
   }),
   defineRoute({
