@@ -14,6 +14,7 @@ import { countsDelta, startMongoWireCounter } from '../scripts/bench/mongo-wire'
 import { freePort } from '../scripts/bench/private-services';
 import { readRedisStats, redisStatsDelta } from '../scripts/bench/redis-stats';
 import type { BenchReport } from '../scripts/bench/report';
+import { parseOptions } from '../scripts/bench/options';
 import { checkTargets } from '../scripts/bench/targets';
 import { saleActions, waitForHoldsToClose, type ActionCounts } from '../scripts/bench/temporal-actions';
 import { admin, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
@@ -65,6 +66,13 @@ describe('bench figures', () => {
       redis.disconnect();
       await redisServer.stop();
     }
+  });
+
+  it('--k6-nice: 0 by default, 0-19 taken, anything else refused by name', () => {
+    assert.equal(parseOptions([]).k6Nice, 0);
+    assert.equal(parseOptions(['--k6-nice=10']).k6Nice, 10);
+    assert.throws(() => parseOptions(['--k6-nice=20']), /--k6-nice must be a whole number from 0 to 19/);
+    assert.throws(() => parseOptions(['--k6-nice=-1']), /--k6-nice must be a whole number >= 0/);
   });
 
   it('judges issue 8 targets from a run: unmeasured latencies and any overtake fail', () => {

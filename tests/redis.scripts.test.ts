@@ -210,7 +210,7 @@ describe('Lua scripts', () => {
 
     await redis.hset(k.outcome, 'left@x.io', 'expired');
     assert.deepEqual(await scripts.step(id, 'left@x.io', 'check', settings, 2), { kind: 'done', outcome: 'expired' });
-    assert.deepEqual(await scripts.step(id, 'leaving@x.io', 'cancel', settings, 2), { kind: 'done', outcome: 'cancelled' });
+    assert.deepEqual(await scripts.step(id, 'leaving@x.io', 'cancel', settings, 2), { kind: 'done', outcome: 'closed' });
     assert.deepEqual(await scripts.step(id, 'nobody@x.io', 'check', settings), { kind: 'done', outcome: 'closed' });
     assert.deepEqual(await redis.zrange(k.queue, 0, -1), ['missed@x.io', 'new@x.io'], 'nobody else joined');
   });

@@ -34,11 +34,14 @@ export async function runK6(
   onStart?: (pid: number) => void,
   /** Passed through the process environment (k6 reads it into __ENV), so it stays out of logs. */
   secretEnv: Record<string, string> = {},
+  /** Niceness (0: none). Set through nice(1), so every thread k6 starts inherits it. */
+  niceness = 0,
 ): Promise<K6Run> {
   const args = ['run', '--no-color', `--summary-export=${files.summary}`];
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
   args.push(join(repoRoot, script));
-  const proc = await spawnManaged('k6', k6, args, {
+  const [cmd, cmdArgs] = niceness ? ['nice', ['-n', String(niceness), k6, ...args]] : [k6, args];
+  const proc = await spawnManaged('k6', cmd, cmdArgs, {
     cwd: repoRoot,
     env: { ...process.env, ...secretEnv },
     output: { kind: 'file', path: files.log },

@@ -133,7 +133,7 @@ export function markdown(r: BenchReport): string {
   out(`# Flash-sale benchmark, ${s.shopperAuth} shoppers, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
   out(
     `${s.vus.toLocaleString('en-US')} virtual users (k6 ${m.k6.replace(/^k6 /, '')}) against ${s.stock.toLocaleString('en-US')} units, ` +
-      `${s.durationSec} s scenario, on ${m.cores} vCPU (${m.cpuModel}), with k6 on the same machine; Temporal: ${m.temporal}. ` +
+      `${s.durationSec} s scenario, on ${m.cores} vCPU (${m.cpuModel}), with k6 on the same machine${m.k6Nice ? ` at nice ${m.k6Nice} (the system under test has the cores first)` : ''}; Temporal: ${m.temporal}. ` +
       `Command: \`${r.command}\`.`,
     '',
     shoppersLine(r),

@@ -44,6 +44,12 @@ export interface BenchOptions {
   shopperAuth: ShopperAuthMode;
   /** BOT_CHALLENGE_MAX_NUMBER of a verified run: the counter to find is drawn from [max/2, max]. */
   powMaxNumber: number;
+  /**
+   * Niceness of the k6 process (0: the same priority as the system under test). On a machine the
+   * load generator shares, a positive value lets the system under test have the CPU first, as it
+   * would with k6 on a machine of its own.
+   */
+  k6Nice: number;
 }
 
 /** Rate-limit window of the bench's app (the limits stay on, raised per address: see BenchOptions). */
@@ -81,6 +87,7 @@ export const DEFAULTS: BenchOptions = {
   build: true,
   shopperAuth: 'open',
   powMaxNumber: POW_MAX_NUMBER,
+  k6Nice: 0,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -117,6 +124,9 @@ export const USAGE = `npm run bench -- [options]
                        counting their Temporal actions (default ${DEFAULTS.settleSec})
   --probe-starts=N     bare workflow starts timed on each Temporal server after the scenario
                        (default ${DEFAULTS.probeStarts}; 0: none)
+  --k6-nice=N          run k6 at this niceness, 0-19 (default 0: the same priority as the system under
+                       test); 10 lets the system under test have the shared cores first, as if k6 ran
+                       on a machine of its own (the report says so)
   --port=N             app port (default ${DEFAULTS.port}; the hello-world server uses the next one)
   --out=DIR            report directory (default reports/bench-<timestamp>)
   --no-build           do not run npm run build when .next/BUILD_ID is missing (fail instead)
@@ -154,6 +164,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     switch (key) {
       case 'vus':
         o.vus = int(key, v, 1);
+        break;
+      case 'k6-nice':
+        o.k6Nice = int(key, v, 0);
+        if (o.k6Nice > 19) throw new Error(`--k6-nice must be a whole number from 0 to 19, got ${JSON.stringify(v)}`);
         break;
       case 'duration':
         o.durationSec = int(key, v.replace(/s$/, ''), 10);

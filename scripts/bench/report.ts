@@ -142,6 +142,8 @@ export interface BenchReport {
     temporal: string;
     mongo: string;
     loadOnSameMachine: true;
+    /** k6's niceness (0: the same priority as the system under test). */
+    k6Nice?: number;
   };
   settings: {
     vus: number;
@@ -265,6 +267,7 @@ export function buildReport(o: {
       temporal: stack.describe.temporal,
       mongo: stack.describe.mongo,
       loadOnSameMachine: true,
+      k6Nice: opts.k6Nice,
     },
     settings: {
       vus: opts.vus,

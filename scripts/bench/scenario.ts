@@ -108,6 +108,7 @@ export async function runScenario(stack: Stack, k6: string, opts: BenchOptions, 
     { summary: join(dir, 'k6-summary.json'), log: join(dir, 'k6.log') },
     (pid) => (sampler = sampleCpu({ ...stack.cpuGroups, 'k6 (load generator)': pid })),
     { TOKEN: stack.token },
+    opts.k6Nice,
   );
   const loadSamples = sampler?.mark() ?? 0;
   await sleep(2000);

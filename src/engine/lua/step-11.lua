@@ -65,9 +65,7 @@ if not rank and known and intent ~= 'cancel' and (window == 'open' or window == 
 end
 if not rank then
   local roomRank = redis.call('ZRANK', WAITING, email)
-  if not roomRank then
-    return { 'done', redis.call('HGET', OUTCOME, email) or (intent == 'cancel' and 'cancelled' or 'closed') }
-  end
+  if not roomRank then return { 'done', redis.call('HGET', OUTCOME, email) or 'closed' } end
   if intent == 'cancel' then
     leave_room(email, 'cancelled')
     return { 'done', 'cancelled' }
