@@ -158,7 +158,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       o.build = false;
       continue;
     }
-    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    const m = /^--([a-z0-9-]+)=(.*)$/.exec(arg);
     if (!m) throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
     const [, key, v] = m as unknown as [string, string, string];
     switch (key) {
