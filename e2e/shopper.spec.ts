@@ -213,7 +213,8 @@ test('a waiting-room sale before its start: the shopper enters the room, sees ho
   await expect(page.getByTestId('public-waiting-room-size')).toHaveText('1');
   expect((await api.position(sale.id)).status).toBe('waiting');
   await shot(page, '12-waiting-room');
-  // At the opening the room is placed in the queue; with units free, this shopper gets one.
+  // At the opening (12 s after the sale was created) the room is placed in the queue; with units
+  // free, this shopper gets one. The wait is for the clock, not for a slow answer.
   await expect(page.getByTestId('hold-view')).toBeVisible({ timeout: 30_000 });
 });
 

@@ -9,8 +9,12 @@ export const TARGETS = {
 };
 
 const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')} ms` : 'n/a');
-/** A latency meets its bound only when it was measured. */
-const within = (v: number, bound: number) => Number.isFinite(v) && v <= bound;
+/** A latency target: met only when the latency was measured and is within its bound. */
+const latency = (target: string, v: number, bound: number): TargetCheck => ({
+  target,
+  measured: ms(v),
+  met: Number.isFinite(v) && v <= bound,
+});
 
 export function checkTargets(x: BenchReport['results']): TargetCheck[] {
   return [
@@ -26,30 +30,10 @@ export function checkTargets(x: BenchReport['results']): TargetCheck[] {
     },
     { target: '0 oversold', measured: String(x.oversell), met: x.oversell === 0 },
     { target: '0 overtakes', measured: `${x.overtakes} (${x.overtaken} buyers overtaken)`, met: x.overtakes === 0 },
-    {
-      target: `confirm p95 <= ${TARGETS.confirmServerP95Ms} ms, server side`,
-      measured: ms(x.confirmMs.server.p95),
-      met: within(x.confirmMs.server.p95, TARGETS.confirmServerP95Ms),
-    },
-    {
-      target: `confirm p95 <= ${TARGETS.confirmClientP95Ms} ms, client side`,
-      measured: ms(x.confirmMs.client.p95),
-      met: within(x.confirmMs.client.p95, TARGETS.confirmClientP95Ms),
-    },
-    {
-      target: `buy p95 <= ${TARGETS.buyP95Ms} ms, server side`,
-      measured: ms(x.buyMs.server.p95),
-      met: within(x.buyMs.server.p95, TARGETS.buyP95Ms),
-    },
-    {
-      target: `buy p95 <= ${TARGETS.buyP95Ms} ms, client side`,
-      measured: ms(x.buyMs.client.p95),
-      met: within(x.buyMs.client.p95, TARGETS.buyP95Ms),
-    },
-    {
-      target: `buy-to-paid median <= ${TARGETS.buyToPaidP50Ms / 1000} s`,
-      measured: ms(x.buyToPaidMs.p50),
-      met: within(x.buyToPaidMs.p50, TARGETS.buyToPaidP50Ms),
-    },
+    latency(`confirm p95 <= ${TARGETS.confirmServerP95Ms} ms, server side`, x.confirmMs.server.p95, TARGETS.confirmServerP95Ms),
+    latency(`confirm p95 <= ${TARGETS.confirmClientP95Ms} ms, client side`, x.confirmMs.client.p95, TARGETS.confirmClientP95Ms),
+    latency(`buy p95 <= ${TARGETS.buyP95Ms} ms, server side`, x.buyMs.server.p95, TARGETS.buyP95Ms),
+    latency(`buy p95 <= ${TARGETS.buyP95Ms} ms, client side`, x.buyMs.client.p95, TARGETS.buyP95Ms),
+    latency(`buy-to-paid median <= ${TARGETS.buyToPaidP50Ms / 1000} s`, x.buyToPaidMs.p50, TARGETS.buyToPaidP50Ms),
   ];
 }
