@@ -109,6 +109,7 @@ test('an admin edits a sale (validated) and deletes one that has no orders', asy
   expect(updated.item.name).toBe(renamed);
   expect(updated.item.startingQuantity).toBe(7);
   expect(updated.item.endsAt.getUTCFullYear()).toBe(2099);
+  expect(updated.item.description, 'a field the form did not change keeps its value').toBe('Created by the end-to-end tests.');
 
   await page.getByRole('button', { name: 'Delete sale' }).click();
   await page.getByRole('button', { name: `Yes, delete “${renamed}”` }).click();

@@ -84,6 +84,17 @@ describe('bad input', () => {
     await rejectsWith(api.orders.adminList({ page: 0 }), 'BAD_REQUEST', /page/);
   });
 
+  it('an update changes only the fields it sends; an update that sends none is refused', async () => {
+    const api = engine.as(admin);
+    const sale = await api.sales.create({ ...valid(), description: 'Kept as it was' });
+    const renamed = await api.sales.update({ id: sale.id, name: 'Renamed' });
+    assert.equal(renamed.name, 'Renamed');
+    assert.equal(renamed.description, 'Kept as it was', 'a field not sent keeps its value');
+    const before = await FlashSale.findById(sale.id).lean();
+    await rejectsWith(api.sales.update({ id: sale.id }), 'BAD_REQUEST', /^Send at least one field to change$/);
+    assert.deepEqual(await FlashSale.findById(sale.id).lean(), before, 'an empty update writes nothing');
+  });
+
   it('roles: anonymous is UNAUTHORIZED, a shopper is FORBIDDEN from admin procedures', async () => {
     await rejectsWith(engine.as(null).sales.create(valid()), 'UNAUTHORIZED', /Sign in/);
     await rejectsWith(engine.as(null).orders.buy({ flashSaleId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }), 'UNAUTHORIZED', /Sign in/);

@@ -143,6 +143,15 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
     p95: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.95, { op })),
     p99: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.99, { op })),
   }));
+  const confirmStepMs = (['claim', 'decrement', 'order', 'consume'] as const)
+    .map((step) => ({
+      step,
+      count: sum(appDelta, 'flashsale_confirm_step_seconds_count', { step }),
+      p50: ms(histogramQuantile(appDelta, 'flashsale_confirm_step_seconds', 0.5, { step })),
+      p95: ms(histogramQuantile(appDelta, 'flashsale_confirm_step_seconds', 0.95, { step })),
+      p99: ms(histogramQuantile(appDelta, 'flashsale_confirm_step_seconds', 0.99, { step })),
+    }))
+    .filter((st) => st.count > 0);
   const activities = [
     ...new Set(workerDelta.filter((s) => s.name === 'flashsale_worker_activity_duration_seconds_count').map((s) => s.labels.activity!)),
   ];
@@ -278,6 +287,7 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
     costs,
     engine: {
       workflowStartMs,
+      confirmStepMs,
       activityMs,
       serverLatencyMs,
       cpuPercentOfOneCore: {

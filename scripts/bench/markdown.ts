@@ -330,6 +330,11 @@ export function markdown(r: BenchReport): string {
   out('| workflow message (Temporal client) | count | p50 | p95 | p99 |', '| --- | ---: | ---: | ---: | ---: |');
   for (const w of r.engine.workflowStartMs) out(`| ${w.op} | ${int(w.count)} | ${ms(w.p50)} | ${ms(w.p95)} | ${ms(w.p99)} |`);
   out('');
+  if (r.engine.confirmStepMs?.length) {
+    out('| confirm step (app) | count | p50 | p95 | p99 |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const st of r.engine.confirmStepMs) out(`| ${st.step} | ${int(st.count)} | ${ms(st.p50)} | ${ms(st.p95)} | ${ms(st.p99)} |`);
+    out('');
+  }
   if (r.startProbe) {
     const p = r.startProbe;
     out(

@@ -226,6 +226,8 @@ export interface BenchReport {
   };
   engine: {
     workflowStartMs: { op: string; count: number; p50: number; p95: number; p99: number }[];
+    /** The app's confirms step by step (reports before this field lack it). */
+    confirmStepMs?: { step: string; count: number; p50: number; p95: number; p99: number }[];
     activityMs: { activity: string; count: number; p50: number; p95: number; waitP50: number; waitP95: number; errors: number }[];
     serverLatencyMs: ({ route: string } & ServerLatency)[];
     cpuPercentOfOneCore: Record<string, { avg: number; max: number }>;

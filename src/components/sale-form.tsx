@@ -154,6 +154,7 @@ export function SaleForm({ sale, started = false }: { sale?: SaleFormInitial; st
     // Send only what changed: minute-precision inputs must not "move" a start that has passed.
     const changed: Record<string, unknown> = { id: sale.id };
     for (const k of Object.keys(LABELS) as Field[]) if (values[k] !== initial[k]) changed[k] = input[k];
+    if (Object.keys(changed).length === 1) return setProblem('Nothing has changed.');
     const r = ZUpdateSaleInput.safeParse(changed);
     if (!r.success) return showErrors(r.error);
     // The window rule needs both ends: check the pair as the form shows it.

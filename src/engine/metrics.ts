@@ -51,6 +51,13 @@ function build() {
     labelNames: ['reason'] as const,
     registers: [app, worker],
   });
+  const confirmSteps = new Histogram({
+    name: 'flashsale_confirm_step_seconds',
+    help: "Time of each step of a confirm: claim (claim-11.lua), decrement and order (MongoDB), consume (consume-11.lua)",
+    labelNames: ['step'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [app, worker],
+  });
   const messagesPending = new Gauge({
     name: 'flashsale_workflow_messages_pending',
     help: 'Workflow starts and signals waiting to be sent or retried by this process',
@@ -65,6 +72,7 @@ function build() {
     messagesPending,
     oversellGuard,
     restores,
+    confirmSteps,
     httpDuration: new Histogram({
       name: 'flashsale_http_request_duration_seconds',
       help: 'HTTP request latency by route (pattern, not raw URL), method and status',
@@ -135,6 +143,7 @@ function build() {
     releases,
     messagesPending,
     restores,
+    confirmSteps,
     confirms: new Counter({
       name: 'flashsale_worker_confirms_total',
       help: 'Confirms finished by a hold workflow or the sweeper because the app that began them died, by result',
@@ -182,6 +191,17 @@ export const recordOversellGuard = (reason: 'no_stock' | 'outside_window') => me
 export const recordTakeover = (result: string) => metrics().workerMetrics.confirms.inc({ result });
 /** Starts a timer for a start / signal-with-start; call the returned function once the server acknowledged it. */
 export const timeWorkflowMessage = (op: string) => metrics().appMetrics.workflowStart.startTimer({ op });
+
+export type ConfirmStep = 'claim' | 'decrement' | 'order' | 'consume';
+/** Runs one step of a confirm and records its time (whatever its outcome). */
+export async function timeConfirmStep<T>(step: ConfirmStep, run: () => Promise<T>): Promise<T> {
+  const end = metrics().appMetrics.confirmSteps.startTimer({ step });
+  try {
+    return await run();
+  } finally {
+    end();
+  }
+}
 
 /** GET /api/metrics for a registry; `before` runs first (e.g. reading gauges). */
 export function metricsHandler(registry: Registry, before?: () => Promise<void>) {

@@ -18,7 +18,7 @@ import { FlashSale, Order } from '@models/index';
 import { holdWorkflowId, type OrderView } from './contract';
 import type { EngineDeps } from './deps';
 import { AlreadyPurchasedError, DomainError, SaleEndedError, ServiceUnavailableError, SoldOutError } from './errors';
-import { recordOversellGuard } from './metrics';
+import { recordOversellGuard, timeConfirmStep } from './metrics';
 import { faultPoint } from './faults';
 import { groupCommit } from './group-commit';
 
@@ -138,8 +138,8 @@ async function recordOrder(c: LeasedClaim): Promise<OrderView> {
     if (existing) order = toOrderView(existing);
   }
   if (!order) {
-    await decrement(c);
-    order = await insertOrder(c);
+    await timeConfirmStep('decrement', () => decrement(c));
+    order = await timeConfirmStep('order', () => insertOrder(c));
   }
   // Off the answer's path: once the order exists every later attempt finds it first, so the marker
   // only needs to go eventually (closeSale removes any a crash left behind).
@@ -168,6 +168,6 @@ export async function finishConfirm(deps: Pick<EngineDeps, 'scripts' | 'config'>
     }
     throw err;
   }
-  await deps.scripts.consume(c.saleId, c.email, c.token);
+  await timeConfirmStep('consume', () => deps.scripts.consume(c.saleId, c.email, c.token));
   return order;
 }

@@ -25,7 +25,7 @@ import {
   SoldOutError,
 } from '@/engine/errors';
 import { faultPoint } from '@/engine/faults';
-import { metrics, recordGrant, recordRelease } from '@/engine/metrics';
+import { metrics, recordGrant, recordRelease, timeConfirmStep } from '@/engine/metrics';
 import { findOrder, finishConfirm, toOrderView } from '@/engine/purchase';
 import { ensureSaleInRedis } from '@/engine/projection';
 import type { BuyerSnapshot } from '@/engine/scripts';
@@ -178,7 +178,7 @@ export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput
   const giveUpAt = Date.now() + deps.config.confirmLeaseMs + 5_000;
   try {
     for (;;) {
-      const c = await deps.scripts.claim(flashSaleId, email, deps.config.confirmLeaseMs);
+      const c = await timeConfirmStep('claim', () => deps.scripts.claim(flashSaleId, email, deps.config.confirmLeaseMs));
       switch (c.status) {
         case 'confirming': {
           await faultPoint(deps.config, 'confirm.after-claim');

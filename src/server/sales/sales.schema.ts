@@ -30,10 +30,12 @@ export const ZCreateSaleInput = z
   .refine((v) => !isDate(v.endsAt) || v.endsAt.getTime() > Date.now(), { error: 'endsAt must be in the future', path: ['endsAt'] });
 export type TCreateSaleInput = z.infer<typeof ZCreateSaleInput>;
 
+// Only the fields sent change: no defaults here (a default would overwrite what the sale has).
 export const ZUpdateSaleInput = z
-  .object({ id: ZSaleId, ...saleFields, description: saleFields.description.optional() })
-  .partial({ name: true, startingQuantity: true, pricePerUnit: true, startsAt: true, endsAt: true })
+  .object({ id: ZSaleId, ...saleFields, description: z.string().trim().max(2000) })
+  .partial({ name: true, description: true, startingQuantity: true, pricePerUnit: true, startsAt: true, endsAt: true })
   .strict()
+  .refine((v) => Object.keys(v).some((k) => k !== 'id'), { error: 'Send at least one field to change' })
   .refine(windowOk, windowError);
 export type TUpdateSaleInput = z.infer<typeof ZUpdateSaleInput>;
 
