@@ -1,6 +1,6 @@
 // k6 (provisioned like every tool: scripts/lib/tools.ts), run with its output kept in the report
 // directory.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/paths.js';
 import { spawnManaged, type ManagedProcess } from '../lib/proc.js';
@@ -34,7 +34,12 @@ export async function runK6(
   onStart?: (pid: number) => void,
   /** Passed through the process environment (k6 reads it into __ENV), so it stays out of logs. */
   secretEnv: Record<string, string> = {},
-  /** Niceness (0: none). Set through nice(1), so every thread k6 starts inherits it. */
+  /**
+   * Niceness (0: none). Set through nice(1), so every thread k6 starts inherits it, and on k6's
+   * scheduler autogroup: every process the bench starts leads a session of its own, and with
+   * autogroups (Linux's default) CPU time is shared between sessions first, so a nice value
+   * alone would only rank k6's threads among themselves.
+   */
   niceness = 0,
 ): Promise<K6Run> {
   const args = ['run', '--no-color', `--summary-export=${files.summary}`];
@@ -49,6 +54,7 @@ export async function runK6(
     stopTimeoutMs: 30_000,
   });
   current = proc;
+  if (niceness) setAutogroupNice(proc.pid, niceness);
   onStart?.(proc.pid);
   const exit = await proc.exited;
   current = undefined;
@@ -64,4 +70,15 @@ export async function runK6(
     summary = undefined;
   }
   return { code: exit.code, summary, log: readFileSync(files.log, 'utf8') };
+}
+
+/** Lowers the CPU priority of a process's scheduler autogroup (where the kernel has autogroups). */
+function setAutogroupNice(pid: number, niceness: number): void {
+  const file = `/proc/${pid}/autogroup`;
+  if (!existsSync(file)) return;
+  try {
+    writeFileSync(file, String(niceness));
+  } catch (err) {
+    console.warn(`k6: could not set the niceness of its autogroup (${(err as Error).message}); nice(1) alone applies`);
+  }
 }

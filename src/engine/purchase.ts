@@ -8,6 +8,10 @@
  *   3. the marker is removed (after the answer; closeSale sweeps any left), so the sale document does
  *      not grow with the number of sales.
  *
+ * Concurrent confirms share each write (group-commit.ts): one conditional update per sale takes the
+ * units of a whole batch, one insertMany writes their orders, one update removes their markers. On
+ * a hot sale that is a few writes to its document per batch instead of two per confirm.
+ *
  * Callers hold the confirm's lease (claim-11.lua), so at most one runs this for a grant at a time,
  * and no MongoDB call is sent once half the lease is spent.
  * A fresh claim means no earlier attempt exists, so it skips straight to 1. A takeover (the earlier
@@ -71,12 +75,26 @@ export async function findOrder(saleId: string, email: string): Promise<OrderVie
 const markerOf = (token: string) => `pendingGrants.g${token}`;
 
 /** Refuses to start a MongoDB call once the lease is half spent (the caller retries later). */
-function inLease(c: LeasedClaim): void {
+function inLease(c: { sendBeforeMs: number }): void {
   if (Date.now() >= c.sendBeforeMs) throw ServiceUnavailableError('Your payment is taking longer than usual');
 }
 
-/** Step 1: takes the unit off the sale for this grant, or says why the sale refused it. */
-async function decrement(c: LeasedClaim): Promise<void> {
+/**
+ * A batch goes only while every one of its claims is within its lease: else (throwing makes the
+ * group commit send each alone) the late one is refused by its own inLease and the rest go on.
+ */
+function batchInLease(cs: { sendBeforeMs: number }[]): void {
+  if (cs.some((c) => Date.now() >= c.sendBeforeMs)) throw new Error('a claim of the batch is past its lease');
+}
+
+function bySale<T extends { saleId: string }>(items: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(item.saleId, [...(groups.get(item.saleId) ?? []), item]);
+  return groups;
+}
+
+/** Step 1, one claim: takes the unit off the sale for this grant, or says why the sale refused it. */
+async function decrementOne(c: LeasedClaim): Promise<void> {
   inLease(c);
   const at = new Date(c.atMs);
   const res = await FlashSale.updateOne(
@@ -100,12 +118,52 @@ async function decrement(c: LeasedClaim): Promise<void> {
   throw SoldOutError();
 }
 
+/**
+ * Step 1 for concurrent claims: one conditional update per sale takes all their units at once
+ * (every confirm time within the window, stock for all, no marker set yet). When it is refused,
+ * each claim goes alone and gets its own answer; a marker an update of this batch already set
+ * makes that claim's own attempt a no-op, so a retried claim is never decremented twice.
+ */
+async function decrementMany(cs: LeasedClaim[]): Promise<void[]> {
+  batchInLease(cs);
+  for (const [saleId, group] of bySale(cs)) {
+    const ats = group.map((c) => c.atMs);
+    const res = await FlashSale.updateOne(
+      {
+        _id: saleId,
+        startsAt: { $lte: new Date(Math.min(...ats)) },
+        endsAt: { $gt: new Date(Math.max(...ats)) },
+        currentQuantity: { $gte: group.length },
+        ...Object.fromEntries(group.map((c) => [markerOf(c.token), { $exists: false }])),
+      },
+      { $inc: { currentQuantity: -group.length }, $set: Object.fromEntries(group.map((c) => [markerOf(c.token), c.atMs])) },
+    );
+    if (res.modifiedCount !== 1) throw new Error(`a batched decrement of sale ${saleId} was refused`);
+  }
+  return cs.map(() => undefined);
+}
+
+/** Step 1: the decrements of concurrent confirms go together (see group-commit.ts). */
+const decrement = groupCommit<LeasedClaim, void>(decrementMany, decrementOne, 250);
+
 type NewOrder = Omit<OrderLean, '_id' | 'createdAt' | 'flashSaleId'> & { flashSaleId: string };
+type LeasedOrder = { doc: NewOrder; sendBeforeMs: number };
 
 /** Inserts orders, those of concurrent confirms together (see group-commit.ts). */
-const writeOrder = groupCommit<NewOrder, OrderView>(
-  async (docs) => (await Order.insertMany(docs, { ordered: false })).map((d) => toOrderView(d.toObject())),
-  async (doc) => toOrderView((await Order.create(doc)).toObject()),
+const writeOrder = groupCommit<LeasedOrder, OrderView>(
+  async (batch) => {
+    batchInLease(batch);
+    const docs = await Order.insertMany(
+      batch.map((o) => o.doc),
+      { ordered: false },
+    );
+    return docs.map((d) => toOrderView(d.toObject()));
+  },
+  async (o) => {
+    inLease(o);
+    return toOrderView((await Order.create(o.doc)).toObject());
+  },
+  250,
 );
 
 /** Step 2: the order for this grant (a duplicate insert finds the one an earlier attempt made). */
@@ -113,12 +171,15 @@ async function insertOrder(c: LeasedClaim): Promise<OrderView> {
   inLease(c);
   try {
     return await writeOrder({
-      flashSaleId: c.saleId,
-      userEmail: c.email,
-      paymentStatus: 'paid',
-      totalAmount: c.price,
-      holdWorkflowId: holdWorkflowId(c.saleId, c.email),
-      grantToken: c.token,
+      sendBeforeMs: c.sendBeforeMs,
+      doc: {
+        flashSaleId: c.saleId,
+        userEmail: c.email,
+        paymentStatus: 'paid',
+        totalAmount: c.price,
+        holdWorkflowId: holdWorkflowId(c.saleId, c.email),
+        grantToken: c.token,
+      },
     });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
@@ -127,6 +188,20 @@ async function insertOrder(c: LeasedClaim): Promise<OrderView> {
     return toOrderView(existing);
   }
 }
+
+/** Step 3: removes the markers of recorded orders, those of concurrent confirms of a sale in one update. */
+const removeMarker = groupCommit<{ saleId: string; token: string }, void>(
+  async (batch) => {
+    for (const [saleId, group] of bySale(batch)) {
+      await FlashSale.updateOne({ _id: saleId }, { $unset: Object.fromEntries(group.map((m) => [markerOf(m.token), ''])) });
+    }
+    return batch.map(() => undefined);
+  },
+  async (m) => {
+    await FlashSale.updateOne({ _id: m.saleId }, { $unset: { [markerOf(m.token)]: '' } });
+  },
+  250,
+);
 
 /** Steps 1-3 for a claimed confirm. Idempotent under the lease; see the file header. */
 async function recordOrder(c: LeasedClaim): Promise<OrderView> {
@@ -143,7 +218,7 @@ async function recordOrder(c: LeasedClaim): Promise<OrderView> {
   }
   // Off the answer's path: once the order exists every later attempt finds it first, so the marker
   // only needs to go eventually (closeSale removes any a crash left behind).
-  FlashSale.updateOne({ _id: c.saleId }, { $unset: { [markerOf(c.token)]: '' } }).catch((err: unknown) =>
+  removeMarker({ saleId: c.saleId, token: c.token }).catch((err: unknown) =>
     console.warn(`[engine] confirm marker of grant ${c.token} not removed yet: ${(err as Error).message}`),
   );
   return order;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { env } from '@/env';
 import { createBackground } from '@/engine/background';
+import { inProcessLane } from '@/server/lane/purchase-lane';
 import type { EngineConfig } from '@/engine/config';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
@@ -59,15 +60,8 @@ export async function startEngine(
   const database = opts.database ?? `test_${randomUUID().slice(0, 8)}`;
   const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), dbName: database });
   await mongo();
-  const deps: AppDeps = {
-    redis,
-    scripts: saleScripts(redis),
-    temporal: async () => temporal,
-    background: createBackground(),
-    mongo,
-    config,
-    pow: powSettingsFromEnv(),
-  };
+  const base = { redis, scripts: saleScripts(redis), mongo, config, pow: powSettingsFromEnv() };
+  const deps: AppDeps = { ...base, temporal: async () => temporal, background: createBackground(), lane: inProcessLane(base) };
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {
