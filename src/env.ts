@@ -46,6 +46,11 @@ const schema = z
     HOLD_TTL_SECONDS: int(900, 1, 86_400),
     FAST_PASS_PERCENT: z.coerce.number().min(0).max(100).default(1),
     WORKER_CONCURRENCY: int(10, 1, 1000),
+    /**
+     * Workflow starts and signals one process has in flight at once (src/engine/background.ts):
+     * what a burst of buyers asks of Temporal at a time; the rest wait their turn in the process.
+     */
+    TEMPORAL_MESSAGES_IN_FLIGHT: int(32, 1, 1000),
     CRITICAL_LOCK_TTL_MS: int(200, 10, 60_000),
     /** How often a queued hold re-checks on its own (grants normally arrive by signal). */
     QUEUE_RECHECK_SECONDS: int(300, 1, 3600),

@@ -48,7 +48,7 @@ export async function createWorker(opts: {
       redis,
       scripts: saleScripts(redis),
       temporal: async () => temporal,
-      background: createBackground(),
+      background: createBackground({ maxInFlight: env.TEMPORAL_MESSAGES_IN_FLIGHT }),
       config: opts.config,
     }),
     // WORKER_CONCURRENCY (the original system's knob): activities this worker runs at once.

@@ -309,12 +309,12 @@ function restTarget(route: Route, ctx: { saleId: string; base: Record<string, un
             return !(sent && typeof sent === 'object' && !Array.isArray(sent) && accepted(sent as Record<string, unknown>, goodParams));
           })
           .map(([body, type]) => ({
-          how: 'bad JSON body',
-          method: route.method,
-          url: pathOf(goodParams),
-          headers: { ...authHeaders, ...type },
-          body,
-        })),
+            how: 'bad JSON body',
+            method: route.method,
+            url: pathOf(goodParams),
+            headers: { ...authHeaders, ...type },
+            body,
+          })),
       ),
       weighted(
         1,

@@ -62,4 +62,33 @@ describe('background sender', () => {
     assert.equal(attempts, 3, 'three attempts, then given up');
     assert.equal(bg.size, 0);
   });
+
+  it('runFirst goes ahead of a full queue, makes the requests during a run one more run, and retries', async () => {
+    const bg = createBackground({ maxInFlight: 1, maxAttempts: 3, retryDelayMs: 1 });
+    let release!: () => void;
+    bg.run('block', () => new Promise<void>((r) => (release = r))); // holds the only slot
+    for (let i = 0; i < 50; i++) bg.run(`start:${i}`, async () => {}, `lane-${i}`); // a backlog behind it
+    let runs = 0;
+    let gate!: () => void;
+    const dispatch = async () => {
+      runs++;
+      if (runs === 1) await new Promise<void>((r) => (gate = r));
+    };
+    bg.runFirst('dispatch:s', dispatch);
+    assert.equal(runs, 1, 'ran at once, past the full queue');
+    for (let i = 0; i < 20; i++) bg.runFirst('dispatch:s', dispatch); // while it runs: one more run
+    gate();
+    await sleep(10);
+    assert.equal(runs, 2, 'twenty requests during the run made one more run');
+
+    let attempts = 0;
+    bg.runFirst('dispatch:flaky', async () => {
+      if (++attempts < 3) throw new Error('transient');
+    });
+    await sleep(20);
+    assert.equal(attempts, 3, 'retried until it succeeded, within its attempts');
+    release();
+    await bg.drained();
+    assert.equal(bg.size, 0);
+  });
 });

@@ -4,6 +4,10 @@
  * server has a backlog, and no shopper's answer may wait on it. Work lost here (a crash) is made
  * good elsewhere: the dispatcher signal-with-starts every buyer it promotes, and the sale
  * workflow's sweeper finishes or releases holds whose workflow never ran.
+ *
+ * The bound (TEMPORAL_MESSAGES_IN_FLIGHT) is what a burst may ask of Temporal at once: beyond it,
+ * messages wait their turn here (a buyer's workflow starts later; nothing waits on it). A
+ * dispatcher run grants units in Redis, so it goes first (`runFirst`), never behind that backlog.
  */
 import { metrics } from './metrics';
 
@@ -24,6 +28,9 @@ export interface BackgroundOptions {
 
 export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDelayMs = 200 }: BackgroundOptions = {}) {
   const pending: Job[] = [];
+  /** runFirst keys running now, and those asked for again meanwhile (one more run each). */
+  const firstRunning = new Set<string>();
+  const firstAgain = new Set<string>();
   /** Keys of jobs not started yet: a job already running may have delivered, so it does not count. */
   const waiting = new Set<string>();
   /** Lanes with a job running or waiting to retry. */
@@ -94,7 +101,40 @@ export function createBackground({ maxInFlight = 32, maxAttempts = 10, retryDela
     }
   }
 
+  function runFirst(key: string, run: () => Promise<unknown>, attempt = 0): void {
+    if (firstRunning.has(key)) {
+      firstAgain.add(key);
+      return;
+    }
+    firstRunning.add(key);
+    total++;
+    gauge();
+    const end = (retry: boolean) => {
+      firstRunning.delete(key);
+      finish({ key, run, attempt });
+      if (retry) runFirst(key, run, attempt + 1);
+      else if (firstAgain.delete(key)) runFirst(key, run);
+    };
+    run().then(
+      () => end(false),
+      (err: unknown) => {
+        if (attempt + 1 >= maxAttempts) {
+          console.error(`[engine] gave up on ${key} after ${maxAttempts} attempts:`, (err as Error)?.message ?? err);
+          return end(false);
+        }
+        setTimeout(() => end(true), Math.min(5_000, retryDelayMs * 2 ** attempt));
+      },
+    );
+  }
+
   return {
+    /**
+     * Runs `run` at once, ahead of the queue and outside its bound; while a run of the same key is
+     * going, asking again makes one more run after it (requests meanwhile are that one run).
+     */
+    runFirst(key: string, run: () => Promise<unknown>): void {
+      runFirst(key, run);
+    },
     /**
      * Runs `run` soon; a job with the same key still waiting to start makes this a no-op. Jobs of
      * the same `lane` run one at a time, in the order they were asked for.

@@ -49,9 +49,9 @@ export async function dispatchSale(deps: EngineDeps, saleId: string): Promise<Gr
   return grants;
 }
 
-/** Requests a dispatcher run off the request path (runs requested meanwhile are one run). */
+/** Requests a dispatcher run off the request path, ahead of queued workflow messages (runs requested meanwhile are one run). */
 export function dispatchInBackground(deps: EngineDeps, saleId: string): void {
-  deps.background.run(`dispatch:${saleId}`, () => dispatchSale(deps, saleId));
+  deps.background.runFirst(`dispatch:${saleId}`, () => dispatchSale(deps, saleId));
 }
 
 /**

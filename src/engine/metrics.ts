@@ -53,7 +53,7 @@ function build() {
   });
   const confirmSteps = new Histogram({
     name: 'flashsale_confirm_step_seconds',
-    help: "Time of each step of a confirm: claim (claim-11.lua), decrement and order (MongoDB), consume (consume-11.lua)",
+    help: 'Time of each step of a confirm: claim (claim-11.lua), decrement and order (MongoDB), consume (consume-11.lua)',
     labelNames: ['step'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [app, worker],

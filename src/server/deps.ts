@@ -52,7 +52,7 @@ export function defaultDeps(): AppDeps {
     holder.flashSaleDeps = {
       ...base,
       temporal: lazyTemporal(() => createTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE)),
-      background: createBackground(),
+      background: createBackground({ maxInFlight: env.TEMPORAL_MESSAGES_IN_FLIGHT }),
       lane: inProcessLane(base),
     };
   }

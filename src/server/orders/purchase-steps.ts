@@ -7,12 +7,7 @@
  * metrics, the answer's shape) and never waits on the lane more than once per request.
  */
 import { holdSettings } from '@/engine/config';
-import {
-  AlreadyPurchasedError,
-  NoActiveHoldError,
-  SaleEndedError,
-  ServiceUnavailableError,
-} from '@/engine/errors';
+import { AlreadyPurchasedError, NoActiveHoldError, SaleEndedError, ServiceUnavailableError } from '@/engine/errors';
 import { faultPoint } from '@/engine/faults';
 import { timeConfirmStep } from '@/engine/metrics';
 import { findOrder, finishConfirm } from '@/engine/purchase';
