@@ -12,7 +12,7 @@ import { holdWorkflowId } from '@/engine/contract';
 import { queryHold } from '@/engine/temporal';
 import type { holdWorkflow } from '../temporal/workflows/hold.workflow';
 import { buy, confirm } from '@/server/orders/orders.service';
-import { openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
+import { holdWorkflowsEnded, openSale, shopper, startEngine, uniqueEmail, waitFor, type Engine } from './support/engine';
 
 /** Runs `count` calls of `fn`, `concurrency` at a time. */
 async function pool(count: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
@@ -73,13 +73,7 @@ describe('confirm record and hold deadline', () => {
     assert.ok(Math.max(...sizes) <= before + 100 * 40, `never more than the in-flight markers (max ${Math.max(...sizes)})`);
     // This crowd's 2,000 hold workflows end on their `confirmed` signals, sent in the background:
     // let them finish before the next test times a workflow of its own.
-    await engine.deps.background.drained();
-    const client = await engine.deps.temporal();
-    await waitFor(
-      async () => (await client.workflow.count(`SaleId = '${sale.id}' AND ExecutionStatus = 'Running'`)).count === 0,
-      180_000,
-      "this crowd's hold workflows to end",
-    );
+    await holdWorkflowsEnded(engine, sale.id);
   });
 
   it('concurrent confirms share the decrement, and MongoDB still refuses units it does not have', async () => {

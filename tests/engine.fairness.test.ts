@@ -7,9 +7,10 @@ import { FlashSale, Order } from '@models/index';
 import { saleKeys } from '@/engine/keys';
 import { fairnessReport, parseGrant } from '@/engine/fairness';
 import { saleWorkflowId } from '@/engine/contract';
+import { queryHold } from '@/engine/temporal';
 import { overview } from '@/server/queue/queue.service';
 import type { saleWorkflow } from '../temporal/workflows/sale.workflow';
-import { startEngine, openSale, shopper, uniqueEmail, waitFor, admin, type Engine } from './support/engine';
+import { holdWorkflowsEnded, startEngine, openSale, shopper, uniqueEmail, waitFor, admin, type Engine } from './support/engine';
 import { runBuyer, saleLedger } from './support/crowd';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -110,6 +111,7 @@ describe('fairness, expiry, window, reconciliation', () => {
       const ledger = await saleLedger(engine, sale.id);
       assert.equal(ledger.paidOrders, count('purchased'));
       assert.ok(ledger.paidOrders <= units, 'no oversell');
+      await holdWorkflowsEnded(engine, sale.id); // the next test times workflows of its own
     } finally {
       engine.config.fastPassPercent = 50;
     }
@@ -118,8 +120,10 @@ describe('fairness, expiry, window, reconciliation', () => {
   it('expiry: an unconfirmed hold ends after its TTL, its unit goes straight to the next buyer, the late confirm is refused', async () => {
     engine.config.holdTtlSec = 4;
     const sale = await openSale(engine, 1);
-    const first = engine.as(shopper(uniqueEmail('first')));
-    const second = engine.as(shopper(uniqueEmail('second')));
+    const firstEmail = uniqueEmail('first');
+    const secondEmail = uniqueEmail('second');
+    const first = engine.as(shopper(firstEmail));
+    const second = engine.as(shopper(secondEmail));
     await first.orders.buy({ flashSaleId: sale.id });
     const held = await waitFor(async () => {
       const p = await first.orders.position({ flashSaleId: sale.id });
@@ -127,6 +131,15 @@ describe('fairness, expiry, window, reconciliation', () => {
     });
     await second.orders.buy({ flashSaleId: sale.id });
     assert.equal((await second.orders.position({ flashSaleId: sale.id })).status, 'queued');
+    // Both hold workflows running before the hold ends (earlier tests' crowds may still have
+    // workflow starts queued in the background): the release is then the first one's timer.
+    const client = await engine.deps.temporal();
+    for (const [email, state] of [
+      [firstEmail, 'held'],
+      [secondEmail, 'queued'],
+    ] as const) {
+      await waitFor(async () => (await queryHold(client, sale.id, email))?.state === state, 20_000, `${email}'s workflow ${state}`);
+    }
 
     const expiresAt = Date.parse(held.holdExpiresAt!);
     const promoted = await waitFor(

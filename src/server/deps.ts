@@ -37,13 +37,7 @@ const holder = globalThis as unknown as { flashSaleDeps?: AppDeps };
 /** The connections and settings of the purchase steps, from env (the app's, and its purchase thread's). */
 export function laneDepsFromEnv(): LaneDeps {
   const redis = createScriptedRedis(env.REDIS_URL);
-  return {
-    redis,
-    scripts: saleScripts(redis),
-    mongo: () => connectMongo(mongoSettingsFromEnv()),
-    config: engineConfigFromEnv(),
-    pow: powSettingsFromEnv(),
-  };
+  return { redis, scripts: saleScripts(redis), mongo: () => connectMongo(mongoSettingsFromEnv()), config: engineConfigFromEnv() };
 }
 
 export function defaultDeps(): AppDeps {
@@ -51,6 +45,7 @@ export function defaultDeps(): AppDeps {
     const base = laneDepsFromEnv();
     holder.flashSaleDeps = {
       ...base,
+      pow: powSettingsFromEnv(),
       temporal: lazyTemporal(() => createTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE)),
       background: createBackground({ maxInFlight: env.TEMPORAL_MESSAGES_IN_FLIGHT }),
       lane: inProcessLane(base),

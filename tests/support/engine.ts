@@ -112,6 +112,20 @@ export function openSale(engine: Engine, quantity: number, opts: { startsInMs?: 
   });
 }
 
+/**
+ * Waits until every hold workflow of a sale has ended: a test that ran a crowd lets its workflows
+ * finish, so the next test's workflows do not queue behind them on the Temporal server.
+ */
+export async function holdWorkflowsEnded(engine: Engine, saleId: string, timeoutMs = 180_000): Promise<void> {
+  await engine.deps.background.drained();
+  const client = await engine.deps.temporal();
+  await waitFor(
+    async () => (await client.workflow.count(`SaleId = '${saleId}' AND ExecutionStatus = 'Running'`)).count === 0,
+    timeoutMs,
+    `the hold workflows of sale ${saleId} to end`,
+  );
+}
+
 /** Polls `fn` until it returns a truthy value or the time is up. */
 export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, label = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -17,11 +17,12 @@ const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string
 export const ordersRouter = createTRPCRouter({
   // The rate limit and the bot defence's proof of work are checked (in the purchase lane) before
   // the buy touches the engine.
-  buy: shopperProcedure
-    .input(ZBuyInput)
-    .mutation(({ ctx, input }) =>
-      buy(ctx.deps, buyer(ctx, input), { rateLimit: rateLimitOf(ctx, 'buy'), pow: { solution: input.altcha, field: 'altcha' } }),
-    ),
+  buy: shopperProcedure.input(ZBuyInput).mutation(({ ctx, input }) =>
+    buy(ctx.deps, buyer(ctx, input), {
+      rateLimit: rateLimitOf(ctx, 'buy'),
+      pow: { solution: input.altcha, field: 'altcha', settings: ctx.deps.pow },
+    }),
+  ),
   /** A proof-of-work challenge for the next buy (`required`: whether buys need one here). */
   challenge: publicProcedure
     .input(ZNoInput)

@@ -15,26 +15,29 @@ import type { BuyReply } from '@/engine/scripts';
 import type { OrderView } from '@/engine/contract';
 import type { AppDeps } from '../deps';
 import { checkRateLimit, type RateAction, type RateLimitSettings, type RateSubject } from '../ratelimit';
-import { requirePowSolution } from '../bot/pow';
+import { requirePowSolution, type PowSettings } from '../bot/pow';
 
 /** What the lane's steps need: connections and settings, no Temporal. */
-export type LaneDeps = Pick<AppDeps, 'redis' | 'scripts' | 'config' | 'mongo' | 'pow'>;
+export type LaneDeps = Pick<AppDeps, 'redis' | 'scripts' | 'config' | 'mongo'>;
 
-/** Checks a request passes before it may touch the engine (plain data: they cross to the lane). */
+/**
+ * Checks a request passes before it may touch the engine, each with the settings of the caller's
+ * deps (plain data: they cross to the lane).
+ */
 export interface Guards {
   /** Counts the request against the action's limits (429 past them). */
   rateLimit?: { action: RateAction; subject: RateSubject; settings: RateLimitSettings };
-  /** Bot defence: the solution the buyer sent, and the field to name when it is refused. */
-  pow?: { solution: unknown; field: string };
+  /** Bot defence: the solution the buyer sent, the field to name when it is refused, and the defence's settings. */
+  pow?: { solution: unknown; field: string; settings: PowSettings };
 }
 
 /** Runs the guards in order: the rate limit, then the proof of work. */
-export async function checkGuards(deps: Pick<LaneDeps, 'redis' | 'pow'>, guards: Guards | undefined): Promise<void> {
+export async function checkGuards(deps: Pick<LaneDeps, 'redis'>, guards: Guards | undefined): Promise<void> {
   if (guards?.rateLimit) {
     const { action, subject, settings } = guards.rateLimit;
     await checkRateLimit(deps.redis, settings, action, subject);
   }
-  if (guards?.pow) await requirePowSolution(deps, guards.pow.solution, guards.pow.field);
+  if (guards?.pow) await requirePowSolution({ redis: deps.redis, pow: guards.pow.settings }, guards.pow.solution, guards.pow.field);
 }
 
 export interface PurchaseStepInput {

@@ -176,7 +176,7 @@ export function createRestHandler(opts: RestOptions = {}) {
         subject: { ip: ctx.ip, email: typeof email === 'string' ? email : undefined },
         settings: limits(),
       },
-      pow: route.pow && { solution: req.headers[POW_HEADER], field: 'X-Altcha' },
+      pow: route.pow && { solution: req.headers[POW_HEADER], field: 'X-Altcha', settings: ctx.deps.pow },
     };
     if (route.lane) ctx.guards = guards;
     else await checkGuards(ctx.deps, guards);
