@@ -63,12 +63,6 @@ const schema = z
      * it instead (its app died). The owner sends no MongoDB write after half of it.
      */
     CONFIRM_LEASE_MS: int(30_000, 100, 600_000),
-    /**
-     * Where the app runs a buy's and a confirm's Redis and MongoDB steps: `thread`, a worker thread
-     * of their own, so a flash crowd's page reads do not delay payments; `inline`, the main event
-     * loop (src/server/lane/).
-     */
-    PURCHASE_LANE: z.enum(['thread', 'inline']).default('thread'),
     /** Test-only: a step at which the process stops dead, for crash tests (src/engine/faults.ts). */
     FAULT_POINT: z.string().min(1).optional(),
 

@@ -9,13 +9,9 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { appRequestHandler } from './server/http/app-handler';
 import { defaultDeps } from './server/deps';
-import { installPurchaseLane } from './server/lane/thread-lane';
 import { offerFirstAdminSetup } from './server/users/first-admin-setup';
 
 const dev = env.NODE_ENV !== 'production';
-
-// Buys and confirms run their Redis and MongoDB steps in a thread of their own (PURCHASE_LANE).
-installPurchaseLane(defaultDeps());
 
 const app = next({ dev, hostname: 'localhost', port: env.PORT });
 await app.prepare();

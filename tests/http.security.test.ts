@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { randomInt, randomUUID } from 'node:crypto';
 import { env, parseEnv, parseTrustProxy, EnvError, type TrustProxy } from '@/env';
-import { inProcessLane } from '@/server/lane/purchase-lane';
 import { createBackground } from '@/engine/background';
 import { rateLimitKey } from '@/engine/keys';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
@@ -88,18 +87,14 @@ describe('client address and security headers', () => {
   before(async () => {
     redis = createScriptedRedis(env.REDIS_URL);
     await connectMongo(mongoSettingsFromEnv());
-    const base = {
+    deps = {
       redis,
       scripts: saleScripts(redis),
+      temporal: () => Promise.reject(new Error('this test needs no Temporal')),
+      background: createBackground(),
       mongo: () => connectMongo(mongoSettingsFromEnv()),
       config: engineConfigFromEnv(),
       pow: powSettingsFromEnv(),
-    };
-    deps = {
-      ...base,
-      temporal: () => Promise.reject(new Error('this test needs no Temporal')),
-      background: createBackground(),
-      lane: inProcessLane(base),
     };
   });
   after(async () => {

@@ -8,7 +8,7 @@
  * (Next's server bundle beside the custom server) never registers a metric name twice.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Latency buckets (seconds) for HTTP requests, activities and workflow starts. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -203,13 +203,8 @@ export async function timeConfirmStep<T>(step: ConfirmStep, run: () => Promise<T
   }
 }
 
-type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
-
-/**
- * GET /api/metrics for a registry; `before` runs first (e.g. reading gauges); `more` adds metrics
- * recorded elsewhere in the process (a worker thread's registry), summed with this one's.
- */
-export function metricsHandler(registry: Registry, before?: () => Promise<void>, more?: () => Promise<MetricsJson>) {
+/** GET /api/metrics for a registry; `before` runs first (e.g. reading gauges). */
+export function metricsHandler(registry: Registry, before?: () => Promise<void>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
@@ -217,15 +212,7 @@ export function metricsHandler(registry: Registry, before?: () => Promise<void>,
     }
     try {
       if (before) await before().catch((err) => console.error('[metrics] live gauges:', (err as Error).message));
-      const extra = more
-        ? await more().catch((err: unknown) => {
-            console.error('[metrics] metrics of a worker thread:', (err as Error).message);
-            return [];
-          })
-        : [];
-      const body = extra.length
-        ? await AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), extra]).metrics()
-        : await registry.metrics();
+      const body = await registry.metrics();
       res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {

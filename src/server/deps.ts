@@ -7,8 +7,6 @@ import { createTemporalClient } from '@/engine/temporal';
 import { createBackground } from '@/engine/background';
 import { engineConfigFromEnv, mongoSettingsFromEnv } from '@/config';
 import { powSettingsFromEnv, type PowSettings } from './bot/pow';
-import { inProcessLane, type PurchaseLane } from './lane/purchase-lane';
-import type { LaneDeps } from './orders/purchase-steps';
 
 /** What services need from the outside world; the app builds it from env, tests build their own. */
 export interface AppDeps extends EngineDeps {
@@ -16,8 +14,6 @@ export interface AppDeps extends EngineDeps {
   mongo: () => Promise<unknown>;
   /** Bot defence: whether a buy needs a proof of work, and the challenges' key and difficulty. */
   pow: PowSettings;
-  /** Where buys and confirms run their Redis and MongoDB steps (in-process unless the app installs its thread). */
-  lane: PurchaseLane;
 }
 
 /** A Temporal client connected on first use; a failed connect is retried on the next use. */
@@ -34,21 +30,17 @@ export function lazyTemporal(connect: () => Promise<Client>): () => Promise<Clie
 // one set of connections.
 const holder = globalThis as unknown as { flashSaleDeps?: AppDeps };
 
-/** The connections and settings of the purchase steps, from env (the app's, and its purchase thread's). */
-export function laneDepsFromEnv(): LaneDeps {
-  const redis = createScriptedRedis(env.REDIS_URL);
-  return { redis, scripts: saleScripts(redis), mongo: () => connectMongo(mongoSettingsFromEnv()), config: engineConfigFromEnv() };
-}
-
 export function defaultDeps(): AppDeps {
   if (!holder.flashSaleDeps) {
-    const base = laneDepsFromEnv();
+    const redis = createScriptedRedis(env.REDIS_URL);
     holder.flashSaleDeps = {
-      ...base,
-      pow: powSettingsFromEnv(),
+      redis,
+      scripts: saleScripts(redis),
       temporal: lazyTemporal(() => createTemporalClient(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE)),
       background: createBackground({ maxInFlight: env.TEMPORAL_MESSAGES_IN_FLIGHT }),
-      lane: inProcessLane(base),
+      mongo: () => connectMongo(mongoSettingsFromEnv()),
+      config: engineConfigFromEnv(),
+      pow: powSettingsFromEnv(),
     };
   }
   return holder.flashSaleDeps;

@@ -118,16 +118,9 @@ interface RateLimitContext {
  */
 export function rateLimit(action: RateAction, emailOf?: (input: unknown) => string | undefined) {
   return async <R>(opts: { ctx: RateLimitContext; input?: unknown; next: () => Promise<R> }): Promise<R> => {
-    const { settings, subject } = rateLimitOf(opts.ctx, action, emailOf ? emailOf(opts.input) : opts.ctx.session?.email);
-    await checkRateLimit(opts.ctx.deps.redis, settings, action, subject);
+    const email = emailOf ? emailOf(opts.input) : opts.ctx.session?.email;
+    const settings = (opts.ctx.rateLimits ?? rateLimitSettings)();
+    await checkRateLimit(opts.ctx.deps.redis, settings, action, { ip: opts.ctx.ip, email });
     return opts.next();
   };
-}
-
-/**
- * A tRPC request's limit for `action`, to be checked later (by the purchase lane, see
- * purchase-steps.ts): the session's account unless `email` names another.
- */
-export function rateLimitOf(ctx: RateLimitContext, action: RateAction, email = ctx.session?.email) {
-  return { action, subject: { ip: ctx.ip, email }, settings: (ctx.rateLimits ?? rateLimitSettings)() };
 }

@@ -5,10 +5,6 @@
 import { createServer } from 'node:http';
 import { env } from '@/env';
 import { appRequestHandler } from '@/server/http/app-handler';
-import { defaultDeps } from '@/server/deps';
-import { installPurchaseLane } from '@/server/lane/thread-lane';
-
-installPurchaseLane(defaultDeps());
 
 const server = createServer(
   appRequestHandler(

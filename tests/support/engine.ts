@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { env } from '@/env';
 import { createBackground } from '@/engine/background';
-import { inProcessLane } from '@/server/lane/purchase-lane';
 import type { EngineConfig } from '@/engine/config';
 import { createScriptedRedis, saleScripts } from '@/engine/scripts';
 import { createTemporalClient } from '@/engine/temporal';
@@ -60,8 +59,15 @@ export async function startEngine(
   const database = opts.database ?? `test_${randomUUID().slice(0, 8)}`;
   const mongo = () => connectMongo({ ...mongoSettingsFromEnv(), dbName: database });
   await mongo();
-  const base = { redis, scripts: saleScripts(redis), mongo, config, pow: powSettingsFromEnv() };
-  const deps: AppDeps = { ...base, temporal: async () => temporal, background: createBackground(), lane: inProcessLane(base) };
+  const deps: AppDeps = {
+    redis,
+    scripts: saleScripts(redis),
+    temporal: async () => temporal,
+    background: createBackground(),
+    mongo,
+    config,
+    pow: powSettingsFromEnv(),
+  };
 
   let stopWorker = async () => {};
   if (opts.worker !== false) {

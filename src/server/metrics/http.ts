@@ -61,12 +61,7 @@ async function refreshLiveSaleGauges(deps: AppDeps): Promise<void> {
 
 /** The app's /api/metrics: HTTP, buy/confirm and workflow-start metrics plus live-sale gauges. */
 export function appMetricsHandler(deps: () => AppDeps) {
-  // Buys and confirms record theirs in the purchase lane's thread, when it has one.
-  return metricsHandler(
-    appMetrics().registry,
-    () => refreshLiveSaleGauges(deps()),
-    () => deps().lane.metrics(),
-  );
+  return metricsHandler(appMetrics().registry, () => refreshLiveSaleGauges(deps()));
 }
 
 /**

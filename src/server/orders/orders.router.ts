@@ -4,9 +4,9 @@ import { ZAdminOrdersInput, ZBuyInput, ZByEmailInput } from './orders.schema';
 import { ZSaleIdInput } from '../sales/sales.schema';
 import { adminList, buy, byEmail, cancel, confirm, position } from './orders.service';
 import { ForbiddenError } from '../errors';
-import { rateLimit, rateLimitOf } from '../ratelimit';
+import { rateLimit } from '../ratelimit';
 import { ZNoInput } from '../common.schema';
-import { createPowChallenge } from '../bot/pow';
+import { createPowChallenge, requirePowSolution } from '../bot/pow';
 
 /** Shopper procedures act for the signed-in buyer: the email always comes from the session. */
 const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string }) => ({
@@ -15,14 +15,14 @@ const buyer = (ctx: { session: { email: string } }, input: { flashSaleId: string
 });
 
 export const ordersRouter = createTRPCRouter({
-  // The rate limit and the bot defence's proof of work are checked (in the purchase lane) before
-  // the buy touches the engine.
-  buy: shopperProcedure.input(ZBuyInput).mutation(({ ctx, input }) =>
-    buy(ctx.deps, buyer(ctx, input), {
-      rateLimit: rateLimitOf(ctx, 'buy'),
-      pow: { solution: input.altcha, field: 'altcha', settings: ctx.deps.pow },
+  // Bot defence: the proof of work is checked before the buy touches the engine.
+  buy: shopperProcedure
+    .use(rateLimit('buy'))
+    .input(ZBuyInput)
+    .mutation(async ({ ctx, input }) => {
+      await requirePowSolution(ctx.deps, input.altcha, 'altcha');
+      return buy(ctx.deps, buyer(ctx, input));
     }),
-  ),
   /** A proof-of-work challenge for the next buy (`required`: whether buys need one here). */
   challenge: publicProcedure
     .input(ZNoInput)
@@ -45,8 +45,9 @@ export const ordersRouter = createTRPCRouter({
     }
   }),
   confirm: shopperProcedure
+    .use(rateLimit('confirm'))
     .input(ZSaleIdInput)
-    .mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input), { rateLimit: rateLimitOf(ctx, 'confirm') })),
+    .mutation(({ ctx, input }) => confirm(ctx.deps, buyer(ctx, input))),
   cancel: shopperProcedure
     .use(rateLimit('cancel'))
     .input(ZSaleIdInput)

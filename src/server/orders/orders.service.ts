@@ -8,9 +8,6 @@
  *   confirm  claim-11.lua (the hold becomes "confirming"), the MongoDB step, consume-11.lua, then
  *            the hold workflow is signalled `confirmed`
  *   cancel   step-11.lua with intent cancel (the unit goes back, or the buyer leaves the queue)
- *
- * A buy's and a confirm's Redis and MongoDB steps, their guards first, run in the purchase lane
- * (purchase-steps.ts, one trip per request): in the app, a thread of their own.
  */
 import { FlashSale, Order } from '@models/index';
 import { holdSettings } from '@/engine/config';
@@ -18,22 +15,24 @@ import { saleKeys } from '@/engine/keys';
 import { dispatchInBackground } from '@/engine/dispatch';
 import {
   AlreadyPurchasedError,
+  NoActiveHoldError,
   NotInQueueError,
   PaymentInProgressError,
   SaleEndedError,
   SaleNotFoundError,
   SaleNotStartedError,
+  ServiceUnavailableError,
   SoldOutError,
 } from '@/engine/errors';
-import { metrics, recordGrant, recordRelease } from '@/engine/metrics';
-import { toOrderView } from '@/engine/purchase';
+import { faultPoint } from '@/engine/faults';
+import { metrics, recordGrant, recordRelease, timeConfirmStep } from '@/engine/metrics';
+import { findOrder, finishConfirm, toOrderView } from '@/engine/purchase';
 import { ensureSaleInRedis } from '@/engine/projection';
 import type { BuyerSnapshot } from '@/engine/scripts';
 import { signalHold, startHold, type HoldRef, type HoldSignal } from '@/engine/temporal';
 import { arrivalSeq, type OrderView } from '@/engine/contract';
 import type { AppDeps } from '../deps';
 import type { TAdminOrdersInput, TBuyerInput } from './orders.schema';
-import type { Guards } from './purchase-steps';
 
 export type PositionStatus = 'waiting' | 'queued' | 'held' | 'purchased' | 'expired' | 'cancelled' | 'sold_out' | 'closed' | 'none';
 
@@ -122,12 +121,12 @@ async function loadSale(deps: AppDeps, saleId: string): Promise<void> {
   await ensureSaleInRedis(deps, saleId);
 }
 
-/** `guards` (rate limit, proof of work) are checked in the lane, before the buy touches the engine. */
-export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput, guards?: Guards): Promise<BuyResult> {
-  let r = await deps.lane.buy({ saleId: flashSaleId, email, guards });
+export async function buy(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<BuyResult> {
+  const settings = holdSettings(deps.config);
+  let r = await deps.scripts.buy(flashSaleId, email, settings);
   if (r.status === 'no_sale') {
     await loadSale(deps, flashSaleId);
-    r = await deps.lane.buy({ saleId: flashSaleId, email });
+    r = await deps.scripts.buy(flashSaleId, email, settings);
   }
   metrics().appMetrics.buys.inc({ result: r.status });
   switch (r.status) {
@@ -164,20 +163,63 @@ export async function position(deps: AppDeps, { email, flashSaleId }: TBuyerInpu
   return toPosition(snap, deps.config.holdTtlSec);
 }
 
-/** Pays for the held unit; `guards` (the rate limit) are checked in the lane first. */
-export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput, guards?: Guards): Promise<OrderView> {
+const NO_HOLD_REASONS: Record<string, string> = {
+  expired: 'your hold expired',
+  cancelled: 'you cancelled your hold',
+  sold_out: 'the sale sold out',
+  closed: 'the sale has ended',
+};
+
+/** How often a confirm that found another one in flight (a double click) looks again. */
+const BUSY_POLL_MS = 50;
+
+export async function confirm(deps: AppDeps, { email, flashSaleId }: TBuyerInput): Promise<OrderView> {
   const m = metrics().appMetrics;
+  const giveUpAt = Date.now() + deps.config.confirmLeaseMs + 5_000;
   try {
     for (;;) {
-      const r = await deps.lane.confirm({ saleId: flashSaleId, email, guards });
-      if (r.kind === 'lost') {
-        await loadSale(deps, flashSaleId); // 503 while another process rebuilds it
-        guards = undefined; // counted once per request
-        continue;
+      const c = await timeConfirmStep('claim', () => deps.scripts.claim(flashSaleId, email, deps.config.confirmLeaseMs));
+      switch (c.status) {
+        case 'confirming': {
+          await faultPoint(deps.config, 'confirm.after-claim');
+          await deps.mongo();
+          const order = await finishConfirm(deps, {
+            saleId: flashSaleId,
+            email,
+            token: c.token,
+            price: c.price,
+            atMs: c.atMs,
+            fresh: c.fresh,
+          });
+          tellHold(deps, { saleId: flashSaleId, email }, 'confirmed');
+          m.confirms.inc({ result: 'paid' });
+          return order;
+        }
+        case 'paid': {
+          // A double click, a retry, or a confirm finished by the workflow: the same order.
+          await deps.mongo();
+          const order = await findOrder(flashSaleId, email);
+          if (!order) throw AlreadyPurchasedError();
+          m.confirms.inc({ result: 'paid' });
+          return order;
+        }
+        case 'busy':
+          // Another confirm of this hold is in flight: its outcome is ours (or its lease runs out).
+          if (Date.now() > giveUpAt) throw ServiceUnavailableError('Your payment is still being processed');
+          await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
+          continue;
+        case 'queued':
+          throw NoActiveHoldError('you are still in the queue');
+        case 'expired':
+          throw NoActiveHoldError('your hold expired');
+        case 'ended':
+          throw SaleEndedError();
+        case 'lost':
+          await loadSale(deps, flashSaleId); // 503 while another process rebuilds it
+          continue;
+        case 'none':
+          throw NoActiveHoldError(NO_HOLD_REASONS[c.outcome]);
       }
-      if (r.claimed) tellHold(deps, { saleId: flashSaleId, email }, 'confirmed');
-      m.confirms.inc({ result: 'paid' });
-      return r.order;
     }
   } catch (err) {
     m.confirms.inc({ result: (err as { code?: string }).code ?? 'error' });

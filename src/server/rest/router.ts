@@ -21,10 +21,9 @@ import {
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { clientIp, type TrustFn } from '../http/client-ip';
 import { repeatedParam, repeatedParamMessage } from '../http/query';
-import { rateLimitSettings, type RateLimitSettings } from '../ratelimit';
-import { checkGuards, type Guards } from '../orders/purchase-steps';
+import { checkRateLimit, rateLimitSettings, type RateLimitSettings } from '../ratelimit';
 import { setRouteLabel } from '../metrics/http';
-import { POW_HEADER } from '../bot/pow';
+import { POW_HEADER, requirePowSolution } from '../bot/pow';
 import { readJsonBody, requestIdOf, RestError, sendError, sendJson } from './http';
 import { Reply, routes as defaultRoutes, type RestContext, type Route } from './routes';
 import { buildOpenApi } from './openapi';
@@ -168,18 +167,12 @@ export function createRestHandler(opts: RestOptions = {}) {
       const named = (input as { email?: string } | undefined)?.email;
       ctx.shopper = actingShopper(mode, ctx.session, named, { adminsMayName: route.adminsMayName });
     }
-    // The account: the shopper acted for, else the email a sign-in names.
-    const email = ctx.shopper ?? (input as { email?: unknown } | undefined)?.email;
-    const guards: Guards = {
-      rateLimit: route.rateLimit && {
-        action: route.rateLimit,
-        subject: { ip: ctx.ip, email: typeof email === 'string' ? email : undefined },
-        settings: limits(),
-      },
-      pow: route.pow && { solution: req.headers[POW_HEADER], field: 'X-Altcha', settings: ctx.deps.pow },
-    };
-    if (route.lane) ctx.guards = guards;
-    else await checkGuards(ctx.deps, guards);
+    if (route.rateLimit) {
+      // The account: the shopper acted for, else the email a sign-in names.
+      const email = ctx.shopper ?? (input as { email?: unknown } | undefined)?.email;
+      await checkRateLimit(ctx.deps.redis, limits(), route.rateLimit, { ip: ctx.ip, email: typeof email === 'string' ? email : undefined });
+    }
+    if (route.pow) await requirePowSolution(ctx.deps, req.headers[POW_HEADER], 'X-Altcha');
     const result = await route.handle(ctx, input);
     if (result instanceof Reply) {
       const { status = route.status ?? 200, body, json, headers } = result.init;

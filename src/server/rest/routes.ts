@@ -9,7 +9,6 @@ import type { AppDeps } from '../deps';
 import type { Session } from '../auth/session';
 import { issueToken } from '../auth/session';
 import type { RateAction } from '../ratelimit';
-import type { Guards } from '../orders/purchase-steps';
 import { adminList, buy, byEmail, cancel, confirm, position, type PositionView } from '../orders/orders.service';
 import { ZCreateSaleInput, ZExtendSaleInput, ZListSalesInput, ZSaleIdInput, ZSaleRefInput, ZUpdateSaleInput } from '../sales/sales.schema';
 import { createSale, deleteSale, extendSale, listSales, pauseSale, resumeSale, updateSale } from '../sales/sales.service';
@@ -53,8 +52,6 @@ export interface RestContext {
   requestId: string;
   /** Shopper routes: the email the request acts for (src/server/auth/shopper-identity.ts). */
   shopper?: string;
-  /** `lane` routes: the route's rate limit and proof of work, for the handler to hand to the purchase lane. */
-  guards?: Guards;
 }
 
 /** The buyer a shopper route acts for (the router sets it before the handler runs). */
@@ -87,11 +84,6 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   rateLimit?: RateAction;
   /** Bot defence: a solved proof-of-work challenge in the X-Altcha header, checked before the handler (when on). */
   pow?: true;
-  /**
-   * The handler passes `ctx.guards` (rateLimit, pow) to a service that checks them in the purchase
-   * lane, in the same trip as its own steps, instead of the router checking them first.
-   */
-  lane?: true;
   /** Success status (200 unless said otherwise). */
   status?: number;
   response: z.ZodType;
@@ -162,11 +154,10 @@ export const routes: Route[] = [
     input: { schema: ZRestBuyerInput, from: 'body' },
     rateLimit: 'buy',
     pow: true,
-    lane: true,
     response: ZBuyResponse,
     errors: [404, 409, 429],
     async handle(ctx, { flashSaleId }) {
-      const r = await buy(ctx.deps, { email: shopperOf(ctx), flashSaleId }, ctx.guards);
+      const r = await buy(ctx.deps, { email: shopperOf(ctx), flashSaleId });
       return { ...originalPosition(r), queued: r.queued };
     },
   }),
@@ -211,11 +202,10 @@ export const routes: Route[] = [
     auth: 'shopper',
     input: { schema: ZRestConfirmInput, from: 'body' },
     rateLimit: 'confirm',
-    lane: true,
     response: ZConfirmResponse,
     errors: [404, 409, 429],
     async handle(ctx, { flashSaleId }) {
-      const order = await confirm(ctx.deps, { email: shopperOf(ctx), flashSaleId }, ctx.guards);
+      const order = await confirm(ctx.deps, { email: shopperOf(ctx), flashSaleId });
       return { ok: true, orderId: order.id, order };
     },
   }),
