@@ -43,10 +43,14 @@ const stats = (xs: number[]) => ({ avg: xs.length ? xs.reduce((a, b) => a + b, 0
 const ms = (s: number) => s * 1000;
 
 /** A route's latency from the app's histogram, in ms. */
-function routeLatency(appDelta: Sample[], route: string): ServerLatency {
-  const q = (p: number) => ms(histogramQuantile(appDelta, 'flashsale_http_request_duration_seconds', p, { route }));
-  return { count: sum(appDelta, 'flashsale_http_request_duration_seconds_count', { route }), p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+/** Count and p50 / p95 / p99 (ms) of a histogram's series with these labels. */
+function histogramLatency(samples: Sample[], histogram: string, labels: Record<string, string>): ServerLatency {
+  const q = (p: number) => ms(histogramQuantile(samples, histogram, p, labels));
+  return { count: sum(samples, `${histogram}_count`, labels), p50: q(0.5), p95: q(0.95), p99: q(0.99) };
 }
+
+const routeLatency = (appDelta: Sample[], route: string) =>
+  histogramLatency(appDelta, 'flashsale_http_request_duration_seconds', { route });
 
 type Overview = {
   fairness: { inversions: number; fastPassInversions: number; overtakes: number; overtaken: number; leftWithoutUnit: number };
@@ -136,21 +140,9 @@ export async function gatherFigures(stack: Stack, run: ScenarioRun, cores: numbe
   const workerDelta = delta(run.metrics.workerBefore, run.metrics.workerAfter);
   const both = [...appDelta, ...workerDelta];
   const ops = [...new Set(both.filter((s) => s.name === 'flashsale_workflow_start_seconds_count' && s.value > 0).map((s) => s.labels.op!))];
-  const workflowStartMs = ops.map((op) => ({
-    op,
-    count: sum(both, 'flashsale_workflow_start_seconds_count', { op }),
-    p50: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.5, { op })),
-    p95: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.95, { op })),
-    p99: ms(histogramQuantile(both, 'flashsale_workflow_start_seconds', 0.99, { op })),
-  }));
+  const workflowStartMs = ops.map((op) => ({ op, ...histogramLatency(both, 'flashsale_workflow_start_seconds', { op }) }));
   const confirmStepMs = (['claim', 'decrement', 'order', 'consume'] as const)
-    .map((step) => ({
-      step,
-      count: sum(appDelta, 'flashsale_confirm_step_seconds_count', { step }),
-      p50: ms(histogramQuantile(appDelta, 'flashsale_confirm_step_seconds', 0.5, { step })),
-      p95: ms(histogramQuantile(appDelta, 'flashsale_confirm_step_seconds', 0.95, { step })),
-      p99: ms(histogramQuantile(appDelta, 'flashsale_confirm_step_seconds', 0.99, { step })),
-    }))
+    .map((step) => ({ step, ...histogramLatency(appDelta, 'flashsale_confirm_step_seconds', { step }) }))
     .filter((st) => st.count > 0);
   const activities = [
     ...new Set(workerDelta.filter((s) => s.name === 'flashsale_worker_activity_duration_seconds_count').map((s) => s.labels.activity!)),
